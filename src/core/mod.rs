@@ -1,0 +1,6 @@
+//! Pure domain logic: no I/O, no clock, no database. Everything here is unit-tested hard.
+pub mod deadline;
+pub mod grid;
+pub mod holidays;
+pub mod resident_input;
+pub mod schedule;

@@ -1,0 +1,290 @@
+//! Slots: materialising them from opening templates, and taking and giving back places.
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use time::Date;
+
+use super::schema::{closures, counters, opening_templates, slots, tenants};
+use super::{Db, DbError};
+use crate::core::schedule::{
+    self, CalendarRules, Closure, ExistingSlot, OpeningTemplate, SlotConflict, SlotKey,
+};
+use crate::{db_read, db_write};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = slots)]
+pub struct Slot {
+    pub id: i64,
+    pub counter_id: i64,
+    pub service_id: i64,
+    pub day: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+    pub capacity: i32,
+    pub taken: i32,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = opening_templates)]
+struct TemplateRow {
+    counter_id: i64,
+    service_id: i64,
+    weekday: i32,
+    opens_min: i32,
+    closes_min: i32,
+    slot_min: i32,
+    clerks: i32,
+    valid_from: Option<Date>,
+    valid_until: Option<Date>,
+}
+
+impl TemplateRow {
+    fn into_template(self) -> Option<OpeningTemplate> {
+        Some(OpeningTemplate {
+            counter_id: self.counter_id,
+            service_id: self.service_id,
+            weekday: weekday_from_number(self.weekday)?,
+            opens_min: self.opens_min,
+            closes_min: self.closes_min,
+            slot_min: self.slot_min,
+            clerks: self.clerks,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        })
+    }
+}
+
+/// What one materialisation run did, and what it refused to do.
+#[derive(Debug, Default, Clone)]
+pub struct MaterialiseReport {
+    pub created: usize,
+    pub capacity_changed: usize,
+    pub deleted: usize,
+    /// Changes not applied because places are already taken: for a person to resolve.
+    pub conflicts: Vec<SlotConflict>,
+}
+
+/// Brings the tenant's slots from `today` to the end of its booking window in line with its
+/// opening templates, closures and holiday rules. Idempotent; never lowers capacity below
+/// what is taken and never deletes a slot with places taken (those become conflicts).
+pub async fn materialise(
+    db: &Db,
+    tenant_id: i64,
+    today: Date,
+) -> Result<MaterialiseReport, DbError> {
+    db_write!(db, |conn| {
+        let (window_days, close_on_holidays, close_year_end): (i32, bool, bool) = tenants::table
+            .find(tenant_id)
+            .select((
+                tenants::booking_window_days,
+                tenants::close_on_holidays,
+                tenants::close_year_end,
+            ))
+            .first(conn)
+            .await?;
+        let last = today.saturating_add(time::Duration::days(window_days.into()));
+
+        let templates: Vec<OpeningTemplate> = opening_templates::table
+            .inner_join(counters::table)
+            .filter(counters::tenant_id.eq(tenant_id))
+            .filter(counters::active.eq(true))
+            .select(TemplateRow::as_select())
+            .load(conn)
+            .await?
+            .into_iter()
+            .filter_map(TemplateRow::into_template)
+            .collect();
+
+        let closure_rows: Vec<(Option<i64>, Date, Date, String)> = closures::table
+            .filter(closures::tenant_id.eq(tenant_id))
+            .filter(closures::last_day.ge(today))
+            .filter(closures::first_day.le(last))
+            .select((
+                closures::counter_id,
+                closures::first_day,
+                closures::last_day,
+                closures::reason,
+            ))
+            .load(conn)
+            .await?;
+        let closures: Vec<Closure> = closure_rows
+            .into_iter()
+            .map(|(counter_id, first_day, last_day, reason)| Closure {
+                counter_id,
+                first_day,
+                last_day,
+                reason,
+            })
+            .collect();
+
+        let existing: Vec<ExistingSlot> = slots::table
+            .filter(slots::tenant_id.eq(tenant_id))
+            .filter(slots::day.ge(today))
+            .filter(slots::day.le(last))
+            .select(Slot::as_select())
+            .load(conn)
+            .await?
+            .into_iter()
+            .map(|s| ExistingSlot {
+                id: s.id,
+                key: SlotKey {
+                    counter_id: s.counter_id,
+                    service_id: s.service_id,
+                    day: s.day,
+                    start_min: s.start_min,
+                },
+                end_min: s.end_min,
+                capacity: s.capacity,
+                taken: s.taken,
+            })
+            .collect();
+
+        let rules = CalendarRules {
+            close_on_holidays,
+            close_year_end,
+        };
+        let planned = schedule::planned_slots(&templates, &closures, &rules, today, last);
+        let plan = schedule::reconcile(&planned, &existing).with_closure_reasons(&closures, &rules);
+
+        let mut report = MaterialiseReport {
+            conflicts: plan.conflicts,
+            ..MaterialiseReport::default()
+        };
+        // Deletions first: a slot whose end changed is deleted and created again.
+        for id in plan.delete {
+            report.deleted += diesel::delete(
+                slots::table
+                    .filter(slots::id.eq(id))
+                    .filter(slots::taken.eq(0)),
+            )
+            .execute(conn)
+            .await?;
+        }
+        for (id, capacity) in plan.set_capacity {
+            report.capacity_changed += diesel::update(
+                slots::table
+                    .filter(slots::id.eq(id))
+                    .filter(slots::taken.le(capacity)),
+            )
+            .set(slots::capacity.eq(capacity))
+            .execute(conn)
+            .await?;
+        }
+        for slot in plan.create {
+            report.created += diesel::insert_into(slots::table)
+                .values((
+                    slots::tenant_id.eq(tenant_id),
+                    slots::counter_id.eq(slot.key.counter_id),
+                    slots::service_id.eq(slot.key.service_id),
+                    slots::day.eq(slot.key.day),
+                    slots::start_min.eq(slot.key.start_min),
+                    slots::end_min.eq(slot.end_min),
+                    slots::capacity.eq(slot.capacity),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+        }
+        Ok(report)
+    })
+}
+
+/// 1 = Monday .. 7 = Sunday, as stored in opening_templates.weekday.
+pub fn weekday_from_number(n: i32) -> Option<time::Weekday> {
+    use time::Weekday::*;
+    Some(match n {
+        1 => Monday,
+        2 => Tuesday,
+        3 => Wednesday,
+        4 => Thursday,
+        5 => Friday,
+        6 => Saturday,
+        7 => Sunday,
+        _ => return None,
+    })
+}
+
+/// Takes one place in each of `slot_ids`, all or none. The conditional update is what makes
+/// this safe under concurrency on both databases (a read-then-write would oversell under
+/// PostgreSQL's READ COMMITTED); the CHECK constraint is the backstop.
+pub async fn take_places(db: &Db, slot_ids: &[i64]) -> Result<bool, DbError> {
+    let outcome = db_write!(db, |conn| {
+        conn.take_places_in(slot_ids).await?;
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(DbError::Conflict(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Place-taking steps that run inside a caller's write transaction.
+pub trait SlotWrites {
+    /// One place in each slot, or `DbError::Conflict` (which rolls the transaction back)
+    /// when any of them is full.
+    fn take_places_in(
+        &mut self,
+        slot_ids: &[i64],
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+    /// Gives one place back in each slot (a released hold, a cancelled booking).
+    fn release_places_in(
+        &mut self,
+        slot_ids: &[i64],
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(SlotWrites {
+    async fn take_places_in(&mut self, slot_ids: &[i64]) -> Result<(), DbError> {
+        for &id in slot_ids {
+            let updated = diesel::update(slots::table)
+                .filter(slots::id.eq(id).and(slots::taken.lt(slots::capacity)))
+                .set(slots::taken.eq(slots::taken + 1))
+                .execute(self)
+                .await?;
+            if updated != 1 {
+                return Err(DbError::Conflict("slot full"));
+            }
+        }
+        Ok(())
+    }
+
+    async fn release_places_in(&mut self, slot_ids: &[i64]) -> Result<(), DbError> {
+        for &id in slot_ids {
+            diesel::update(slots::table)
+                .filter(slots::id.eq(id).and(slots::taken.gt(0)))
+                .set(slots::taken.eq(slots::taken - 1))
+                .execute(self)
+                .await?;
+        }
+        Ok(())
+    }
+});
+
+pub async fn find_by_counter_days(
+    db: &Db,
+    counter_id: i64,
+    first: Date,
+    last: Date,
+) -> Result<Vec<Slot>, DbError> {
+    db_read!(db, |conn| {
+        Ok(slots::table
+            .filter(slots::counter_id.eq(counter_id))
+            .filter(slots::day.ge(first))
+            .filter(slots::day.le(last))
+            .order((slots::day, slots::start_min))
+            .select(Slot::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Slot>, DbError> {
+    db_read!(db, |conn| {
+        Ok(slots::table
+            .find(id)
+            .select(Slot::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}

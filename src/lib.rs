@@ -1,0 +1,9 @@
+//! Madoguchi: appointment booking for Japanese municipal counters.
+pub mod app;
+pub mod config;
+pub mod core;
+pub mod db;
+pub mod demo;
+pub mod secrets;
+pub mod server;
+pub mod web;

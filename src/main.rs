@@ -1,0 +1,196 @@
+//! The `madoguchi` command: the server and the operator's subcommands.
+use std::io::BufRead;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use madoguchi::app::Clock;
+use madoguchi::config::Settings;
+use madoguchi::db::tenants::{self, Role};
+use madoguchi::db::{Db, slots};
+use madoguchi::{demo, secrets, server};
+
+#[derive(Parser)]
+#[command(
+    name = "madoguchi",
+    version,
+    about = "窓口予約: appointment booking for municipal counters",
+    long_about = "Madoguchi serves residents booking a counter visit (My Number card pickup) and \
+                  the staff who run the counters.\n\nSettings come from config/default.toml, the \
+                  file named by MADOGUCHI_CONFIG, and MADOGUCHI__SECTION__KEY variables."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default when no subcommand is given).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage municipalities.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// Create the demo municipality (デモ市) with sample notices, unless it exists.
+    Demo,
+    /// Bring every municipality's slots up to date with its opening hours now
+    /// (the server also does this every hour).
+    Materialise,
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Add a municipality; it is served at /t/SLUG/.
+    Add {
+        /// Short name used in URLs: lower-case letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        /// Display name, e.g. 横浜市.
+        #[arg(long)]
+        name: String,
+    },
+    /// List municipalities.
+    List,
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff account. The password is read from MADOGUCHI_STAFF_PASSWORD or, if that
+    /// is unset, from the first line of standard input.
+    Add {
+        /// The municipality's slug.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        login: String,
+        /// Name shown in the console and the audit log.
+        #[arg(long)]
+        name: String,
+        /// clerk or admin.
+        #[arg(long, default_value = "clerk")]
+        role: String,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    match start() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole chain of causes, without a backtrace: this is read by operators.
+            eprintln!("madoguchi: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn start() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let settings = Settings::load().context("reading settings")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    let clock = Clock::System;
+    if let Command::Serve = command {
+        return server::serve(settings).await;
+    }
+    let db = Db::connect(&settings.database.url, 2)
+        .await
+        .context("opening the database")?;
+    match command {
+        Command::Serve => unreachable!("handled above"),
+        Command::Migrate => println!("migrations are up to date"),
+        Command::Tenant {
+            command: TenantCommand::Add { slug, name },
+        } => {
+            if slug.is_empty()
+                || !slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                bail!("slug must be lower-case letters, digits and hyphens");
+            }
+            let id = tenants::create_tenant(&db, &slug, &name, clock.now_unix()).await?;
+            println!("added {name} (id {id}), served at /t/{slug}/");
+        }
+        Command::Tenant {
+            command: TenantCommand::List,
+        } => {
+            for t in tenants::list(&db).await? {
+                println!("{}\t{}", t.slug, t.name);
+            }
+        }
+        Command::Staff {
+            command:
+                StaffCommand::Add {
+                    tenant,
+                    login,
+                    name,
+                    role,
+                },
+        } => {
+            let role = Role::parse(&role).context("role must be clerk or admin")?;
+            let tenant = tenants::find_by_slug(&db, &tenant)
+                .await?
+                .with_context(|| format!("no municipality with slug {tenant}"))?;
+            let password = match std::env::var("MADOGUCHI_STAFF_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password (one line):");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if password.chars().count() < 12 {
+                bail!("the password must be at least 12 characters");
+            }
+            let hash = secrets::hash_password(&password);
+            tenants::add_staff(&db, tenant.id, &login, &name, &hash, role, clock.now_unix())
+                .await?;
+            println!("added {} {login} to {}", role.as_str(), tenant.name);
+        }
+        Command::Demo => {
+            if demo::ensure(&db, clock.today(), clock.now_unix()).await? {
+                println!("created {} at /t/{}/", demo::NAME, demo::SLUG);
+            } else {
+                println!("{} already exists", demo::NAME);
+            }
+        }
+        Command::Materialise => {
+            for tenant in tenants::list(&db).await? {
+                let report = slots::materialise(&db, tenant.id, clock.today()).await?;
+                println!(
+                    "{}: created {}, capacity changed {}, deleted {}, not applied {}",
+                    tenant.slug,
+                    report.created,
+                    report.capacity_changed,
+                    report.deleted,
+                    report.conflicts.len()
+                );
+                for c in &report.conflicts {
+                    println!("  not applied: {c:?}");
+                }
+            }
+        }
+    }
+    Ok(())
+}

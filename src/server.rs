@@ -1,0 +1,100 @@
+//! Starting the server: database, demo data, background jobs, and graceful shutdown.
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::app::{App, AppState, Clock};
+use crate::config::Settings;
+use crate::db::{Db, slots, tenants};
+use crate::demo;
+
+/// Connects (running migrations) and, when demo data is on, creates the demo municipality.
+pub async fn build_app(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database.url, settings.database.pool_size)
+        .await
+        .context("opening the database")?;
+    if settings.demo.enabled && demo::ensure(&db, clock.today(), clock.now_unix()).await? {
+        tracing::info!("created the demo municipality ({})", demo::NAME);
+    }
+    let app = App::new(settings, db, clock).context("loading templates")?;
+    Ok(Arc::new(app))
+}
+
+/// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let problems = settings.production_problems();
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "refusing to start in production mode:\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
+    let bind = settings.server.bind.clone();
+    let app = build_app(settings, Clock::System).await?;
+    let jobs = tokio::spawn(run_background_jobs(app.clone()));
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
+    tracing::info!("serving on http://{bind}/");
+    axum::serve(listener, crate::web::router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    jobs.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Periodic work. Every job is safe to run on several instances at once (idempotent or
+/// guarded in the database).
+async fn run_background_jobs(app: AppState) {
+    let mut materialise = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        materialise.tick().await;
+        if let Err(e) = materialise_all(&app).await {
+            tracing::warn!(error = %e, "slot materialisation failed; will retry");
+        }
+    }
+}
+
+/// Extends every tenant's slots to the end of its booking window (the window moves daily).
+pub async fn materialise_all(app: &App) -> anyhow::Result<()> {
+    for tenant in tenants::list(&app.db).await? {
+        let report = slots::materialise(&app.db, tenant.id, app.clock.today()).await?;
+        if report.created + report.deleted + report.capacity_changed > 0 {
+            tracing::info!(
+                tenant = %tenant.slug,
+                created = report.created,
+                deleted = report.deleted,
+                capacity_changed = report.capacity_changed,
+                "slots materialised"
+            );
+        }
+        for conflict in &report.conflicts {
+            tracing::warn!(tenant = %tenant.slug, ?conflict, "slot change not applied: places taken");
+        }
+    }
+    Ok(())
+}

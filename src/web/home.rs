@@ -1,0 +1,99 @@
+//! The tenant home page (お知らせ, FAQ, the two entry buttons, counters) and the list of
+//! municipalities an installation serves.
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+
+use super::error::WebError;
+use super::render;
+use crate::app::{AppState, static_asset};
+use crate::db::tenants;
+
+#[derive(Serialize)]
+struct TenantLink {
+    slug: String,
+    name: String,
+}
+
+/// With one municipality, go straight to it; with several, list them.
+pub async fn index(State(app): State<AppState>) -> Result<Response, WebError> {
+    let all = tenants::list(&app.db).await?;
+    if let [only] = all.as_slice() {
+        return Ok(Redirect::to(&format!("/t/{}/", only.slug)).into_response());
+    }
+    let mut ctx = tera::Context::new();
+    let links: Vec<TenantLink> = all
+        .into_iter()
+        .map(|t| TenantLink {
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect();
+    ctx.insert("tenants", &links);
+    Ok(render(&app, "tenant_list.html", &ctx)?.into_response())
+}
+
+#[derive(Serialize)]
+struct CounterView {
+    name: String,
+    address: String,
+    directions: String,
+    map_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AnnouncementView {
+    title: String,
+    body: String,
+}
+
+pub async fn tenant_home(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let tenant = tenants::find_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let counters: Vec<CounterView> = tenants::active_counters(&app.db, tenant.id)
+        .await?
+        .into_iter()
+        .map(|c| CounterView {
+            name: c.name,
+            address: c.address,
+            directions: c.directions,
+            map_url: c.map_url,
+        })
+        .collect();
+    let announcements: Vec<AnnouncementView> = tenants::published_announcements(&app.db, tenant.id)
+        .await?
+        .into_iter()
+        .map(|a| AnnouncementView {
+            title: a.title,
+            body: a.body,
+        })
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("tenant_name", &tenant.name);
+    ctx.insert("tenant_slug", &tenant.slug);
+    ctx.insert("faq_url", &tenant.faq_url);
+    ctx.insert("contact", &tenant.contact);
+    ctx.insert("counters", &counters);
+    ctx.insert("announcements", &announcements);
+    ctx.insert("demo", &app.demo_pages_enabled());
+    Ok(render(&app, "home.html", &ctx)?.into_response())
+}
+
+pub async fn static_file(Path(path): Path<String>) -> Response {
+    match static_asset(&path) {
+        Some(bytes) if path.ends_with(".css") => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        _ => WebError::NotFound.into_response(),
+    }
+}

@@ -1,0 +1,78 @@
+//! The web layer: routes, shared middleware and page rendering. Handlers stay thin: they
+//! parse, call the storage layer or the pure core, and render a template.
+mod dev;
+pub mod error;
+mod health;
+mod home;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, header};
+use axum::response::Html;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+use error::WebError;
+
+/// The whole URL space, in one place.
+pub fn router(app: AppState) -> Router {
+    let timeout = Duration::from_secs(app.settings.server.request_timeout_secs.max(1));
+    Router::new()
+        .route("/", get(home::index))
+        .route("/t/{tenant}/", get(home::tenant_home))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{*path}", get(home::static_file))
+        .route("/dev/samples", get(dev::samples))
+        .fallback(error::not_found)
+        .layer(
+            // Log the route pattern, never the raw path: paths may carry one-time tokens.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|m| m.as_str().to_owned())
+                    .unwrap_or_else(|| "(unmatched)".to_owned());
+                tracing::info_span!("request", method = %req.method(), route = %route)
+            }),
+        )
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .with_state(app)
+}
+
+/// Renders `name` with `context`; a template error is a logged 500, never shown.
+pub fn render(
+    app: &AppState,
+    name: &str,
+    context: &tera::Context,
+) -> Result<Html<String>, WebError> {
+    app.templates
+        .render(name, context)
+        .map(Html)
+        .map_err(|e| WebError::Internal(format!("template {name}: {e:?}")))
+}

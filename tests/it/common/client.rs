@@ -1,0 +1,149 @@
+//! A browser-like client over the router, in-process: keeps cookies, follows nothing by
+//! itself, and reads pages as text the way a person would.
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+pub struct Client {
+    router: Router,
+    cookies: BTreeMap<String, String>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The page's text without tags, whitespace folded: what a person reads.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => {
+                    in_tag = true;
+                    out.push(' ');
+                }
+                '>' => in_tag = false,
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn assert_text(&self, needle: &str) {
+        assert!(
+            self.text().contains(needle),
+            "expected the page to say {needle:?}; it says:\n{}",
+            self.text()
+        );
+    }
+
+    pub fn assert_no_text(&self, needle: &str) {
+        assert!(
+            !self.text().contains(needle),
+            "expected the page not to say {needle:?}; it says:\n{}",
+            self.text()
+        );
+    }
+}
+
+impl Client {
+    pub fn new(router: Router) -> Client {
+        Client {
+            router,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> Option<String> {
+        if self.cookies.is_empty() {
+            return None;
+        }
+        Some(
+            self.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
+    async fn send(&mut self, request: Request<Body>) -> Page {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let value = value.to_str().expect("ascii cookie");
+            let pair = value.split(';').next().unwrap_or_default();
+            if let Some((name, val)) = pair.split_once('=') {
+                let expired = value.to_ascii_lowercase().contains("max-age=0");
+                if expired || val.is_empty() {
+                    self.cookies.remove(name.trim());
+                } else {
+                    self.cookies
+                        .insert(name.trim().to_string(), val.to_string());
+                }
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let location = headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Page {
+            status,
+            location,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let mut req = Request::get(path);
+        if let Some(c) = self.cookie_header() {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = self.cookie_header() {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// GET, then follow redirects (at most 5).
+    pub async fn get_following(&mut self, path: &str) -> Page {
+        let mut page = self.get(path).await;
+        for _ in 0..5 {
+            match (&page.status, &page.location) {
+                (s, Some(loc)) if s.is_redirection() => {
+                    let loc = loc.clone();
+                    page = self.get(&loc).await;
+                }
+                _ => break,
+            }
+        }
+        page
+    }
+}

@@ -1,0 +1,4 @@
+//! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
+mod common;
+mod foundation;
+mod slots;

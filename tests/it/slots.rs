@@ -1,0 +1,314 @@
+//! Slot materialisation from opening templates, and the capacity race, on both databases.
+use madoguchi::core::schedule::SlotConflict;
+use madoguchi::db::Db;
+use madoguchi::db::schedule::{self, NewOpeningTemplate};
+use madoguchi::db::slots::{self, Slot};
+use madoguchi::db::tenants::{self, CARD_PICKUP, NewCounter};
+use time::Date;
+use time::macros::date;
+
+use crate::common::{Backend, TestDb};
+use crate::on_both_databases;
+
+const TODAY: Date = date!(2026 - 12 - 01); // a Tuesday
+
+struct Town {
+    tenant_id: i64,
+    main_office: i64,
+    branch: i64,
+}
+
+/// Weekdays 8:30–17:15 in 15-minute slots with two clerks at both counters, Saturday
+/// 9:00–12:00 with one clerk at the main office; the default 56-day window.
+async fn town(db: &Db) -> Town {
+    let tenant_id = tenants::create_tenant(db, "town", "テスト町", 0)
+        .await
+        .unwrap();
+    let service_id = tenants::service_id(db, tenant_id, CARD_PICKUP)
+        .await
+        .unwrap();
+    let counter = |name: &'static str| NewCounter {
+        tenant_id,
+        name,
+        address: "",
+        directions: "",
+        map_url: None,
+        position: 0,
+    };
+    let main_office = tenants::add_counter(db, counter("本庁舎")).await.unwrap();
+    let branch = tenants::add_counter(db, counter("支所")).await.unwrap();
+    let mut rows = Vec::new();
+    for counter_id in [main_office, branch] {
+        for weekday in 1..=5 {
+            rows.push(NewOpeningTemplate {
+                counter_id,
+                service_id,
+                weekday,
+                opens_min: 8 * 60 + 30,
+                closes_min: 17 * 60 + 15,
+                slot_min: 15,
+                clerks: 2,
+            });
+        }
+    }
+    rows.push(NewOpeningTemplate {
+        counter_id: main_office,
+        service_id,
+        weekday: 6,
+        opens_min: 9 * 60,
+        closes_min: 12 * 60,
+        slot_min: 15,
+        clerks: 1,
+    });
+    schedule::add_opening_templates(db, &rows).await.unwrap();
+    Town {
+        tenant_id,
+        main_office,
+        branch,
+    }
+}
+
+async fn day(db: &Db, counter_id: i64, day: Date) -> Vec<Slot> {
+    slots::find_by_counter_days(db, counter_id, day, day)
+        .await
+        .unwrap()
+}
+
+async fn materialises_templates_closures_holidays_and_window(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let db = &test.db;
+    let town = town(db).await;
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert!(report.created > 0);
+    assert!(report.conflicts.is_empty());
+
+    // A weekday: 35 slots from 08:30 to the one starting 17:00, two places each.
+    let tuesday = day(db, town.main_office, TODAY).await;
+    assert_eq!(tuesday.len(), 35);
+    assert_eq!((tuesday[0].start_min, tuesday[0].end_min), (510, 525));
+    assert_eq!(tuesday[34].start_min, 17 * 60);
+    assert!(tuesday.iter().all(|s| s.capacity == 2 && s.taken == 0));
+    assert_eq!(day(db, town.branch, TODAY).await.len(), 35);
+
+    // Saturday morning at the main office only; nothing on Sunday.
+    let saturday = date!(2026 - 12 - 05);
+    assert_eq!(day(db, town.main_office, saturday).await.len(), 12);
+    assert!(day(db, town.branch, saturday).await.is_empty());
+    assert!(
+        day(db, town.main_office, date!(2026 - 12 - 06))
+            .await
+            .is_empty()
+    );
+
+    // 年末年始 (Dec 29 – Jan 3) and 成人の日 (2027-01-11) are closed; the day after is open.
+    for d in [
+        date!(2026 - 12 - 29),
+        date!(2026 - 12 - 31),
+        date!(2027 - 01 - 01),
+        date!(2027 - 01 - 11),
+    ] {
+        assert!(
+            day(db, town.main_office, d).await.is_empty(),
+            "{d} should be closed"
+        );
+    }
+    assert_eq!(
+        day(db, town.main_office, date!(2027 - 01 - 12)).await.len(),
+        35
+    );
+
+    // The window's last day (today + 56) is included, the day after is not.
+    assert_eq!(
+        day(db, town.main_office, date!(2027 - 01 - 26)).await.len(),
+        35
+    );
+    assert!(
+        day(db, town.main_office, date!(2027 - 01 - 27))
+            .await
+            .is_empty()
+    );
+    // Nothing before today.
+    assert!(
+        day(db, town.main_office, date!(2026 - 11 - 30))
+            .await
+            .is_empty()
+    );
+
+    // Running again changes nothing.
+    let again = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert_eq!(
+        (again.created, again.deleted, again.capacity_changed),
+        (0, 0, 0)
+    );
+    assert!(again.conflicts.is_empty());
+
+    // The next day the window moves by one day: exactly that day's slots are added.
+    let tomorrow = slots::materialise(db, town.tenant_id, date!(2026 - 12 - 02))
+        .await
+        .unwrap();
+    assert_eq!(
+        tomorrow.created, 70,
+        "2027-01-27 is a Wednesday: 35 slots at each counter"
+    );
+}
+on_both_databases!(materialises_templates_closures_holidays_and_window);
+
+async fn changes_never_strand_taken_places(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let db = &test.db;
+    let town = town(db).await;
+    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    let wednesday = date!(2026 - 12 - 02);
+    let booked = day(db, town.main_office, wednesday).await[2].clone(); // 09:00
+    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
+    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
+    assert!(
+        !slots::take_places(db, &[booked.id]).await.unwrap(),
+        "third place of two"
+    );
+
+    // One clerk on Wednesdays: every Wednesday slot drops to 1 except the full one, reported.
+    schedule::set_clerks(db, town.main_office, 3, 1)
+        .await
+        .unwrap();
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert_eq!(report.conflicts.len(), 1);
+    match &report.conflicts[0] {
+        SlotConflict::CapacityBelowTaken {
+            slot_id,
+            taken,
+            wanted,
+            ..
+        } => {
+            assert_eq!((*slot_id, *taken, *wanted), (booked.id, 2, 1));
+        }
+        other => panic!("unexpected conflict {other:?}"),
+    }
+    assert!(report.capacity_changed > 0);
+    let after = day(db, town.main_office, wednesday).await;
+    assert_eq!(after[2].capacity, 2, "not lowered below what is taken");
+    assert_eq!(after[3].capacity, 1);
+
+    // A closure for the main office that Wednesday: free slots go, the taken one stays and
+    // is reported with the closure's reason; the branch is untouched.
+    schedule::add_closure(
+        db,
+        town.tenant_id,
+        Some(town.main_office),
+        wednesday,
+        wednesday,
+        "庁舎点検",
+    )
+    .await
+    .unwrap();
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    let after = day(db, town.main_office, wednesday).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].id, booked.id);
+    assert!(report.conflicts.iter().any(|c| matches!(c,
+        SlotConflict::RemovedWhileTaken { slot_id, reason: Some(r), .. } if *slot_id == booked.id && r == "庁舎点検")));
+    assert_eq!(day(db, town.branch, wednesday).await.len(), 35);
+
+    // A municipality-wide closure range closes both counters.
+    schedule::add_closure(
+        db,
+        town.tenant_id,
+        None,
+        date!(2026 - 12 - 07),
+        date!(2026 - 12 - 08),
+        "システム更新",
+    )
+    .await
+    .unwrap();
+    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    for d in [date!(2026 - 12 - 07), date!(2026 - 12 - 08)] {
+        assert!(day(db, town.main_office, d).await.is_empty());
+        assert!(day(db, town.branch, d).await.is_empty());
+    }
+    assert_eq!(day(db, town.branch, date!(2026 - 12 - 09)).await.len(), 35);
+
+    // Stop opening on Saturdays: the Saturday slots disappear.
+    schedule::remove_weekday(db, town.main_office, 6)
+        .await
+        .unwrap();
+    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert!(
+        day(db, town.main_office, date!(2026 - 12 - 05))
+            .await
+            .is_empty()
+    );
+}
+on_both_databases!(changes_never_strand_taken_places);
+
+/// 50 residents at once for the 10 places of one slot: exactly 10 get one, and the
+/// database agrees afterwards.
+async fn fifty_tasks_race_for_ten_places(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let db = &test.db;
+    let tenant_id = tenants::create_tenant(db, "race", "競争町", 0)
+        .await
+        .unwrap();
+    let service_id = tenants::service_id(db, tenant_id, CARD_PICKUP)
+        .await
+        .unwrap();
+    let counter_id = tenants::add_counter(
+        db,
+        NewCounter {
+            tenant_id,
+            name: "窓口",
+            address: "",
+            directions: "",
+            map_url: None,
+            position: 0,
+        },
+    )
+    .await
+    .unwrap();
+    schedule::add_opening_templates(
+        db,
+        &[NewOpeningTemplate {
+            counter_id,
+            service_id,
+            weekday: 2,
+            opens_min: 540,
+            closes_min: 600,
+            slot_min: 60,
+            clerks: 10,
+        }],
+    )
+    .await
+    .unwrap();
+    slots::materialise(db, tenant_id, TODAY).await.unwrap();
+    let slot = day(db, counter_id, TODAY).await.remove(0);
+    assert_eq!((slot.capacity, slot.taken), (10, 0));
+
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(50));
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let db = db.clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                slots::take_places(&db, &[slot.id])
+                    .await
+                    .expect("no database error under contention")
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        if t.await.unwrap() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 10);
+    let after = slots::find(db, slot.id).await.unwrap().unwrap();
+    assert_eq!((after.capacity, after.taken), (10, 10));
+}
+on_both_databases!(fifty_tasks_race_for_ten_places);
