@@ -6,6 +6,7 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::Settings;
 use crate::db::Db;
+use crate::mail::{MailTemplates, Mailer};
 use crate::secrets::Secrets;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -14,6 +15,10 @@ pub struct App {
     pub settings: Settings,
     pub db: Db,
     pub templates: tera::Tera,
+    pub mail_templates: MailTemplates,
+    pub mailer: Mailer,
+    /// Wakes the outbox worker when a mail was queued, so it goes out at once.
+    pub mail_wakeup: tokio::sync::Notify,
     pub secrets: Secrets,
     pub clock: Clock,
 }
@@ -21,10 +26,13 @@ pub struct App {
 pub type AppState = Arc<App>;
 
 impl App {
-    pub fn new(settings: Settings, db: Db, clock: Clock) -> Result<App, tera::Error> {
+    pub fn new(settings: Settings, db: Db, clock: Clock) -> anyhow::Result<App> {
         let secrets = Secrets::new(&settings.security.secret_key);
         Ok(App {
             templates: load_templates()?,
+            mail_templates: MailTemplates::load()?,
+            mailer: Mailer::new(&settings.mail)?,
+            mail_wakeup: tokio::sync::Notify::new(),
             settings,
             db,
             secrets,

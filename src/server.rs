@@ -17,7 +17,7 @@ pub async fn build_app(settings: Settings, clock: Clock) -> anyhow::Result<AppSt
     if settings.demo.enabled && demo::ensure(&db, clock.today(), clock.now_unix()).await? {
         tracing::info!("created the demo municipality ({})", demo::NAME);
     }
-    let app = App::new(settings, db, clock).context("loading templates")?;
+    let app = App::new(settings, db, clock).context("loading templates and mail settings")?;
     Ok(Arc::new(app))
 }
 
@@ -71,12 +71,35 @@ async fn shutdown_signal() {
 /// guarded in the database).
 async fn run_background_jobs(app: AppState) {
     let mut materialise = tokio::time::interval(Duration::from_secs(3600));
+    let mut holds = tokio::time::interval(Duration::from_secs(20));
+    let mut mail = tokio::time::interval(Duration::from_secs(15));
     loop {
-        materialise.tick().await;
-        if let Err(e) = materialise_all(&app).await {
-            tracing::warn!(error = %e, "slot materialisation failed; will retry");
+        tokio::select! {
+            _ = materialise.tick() => {
+                if let Err(e) = materialise_all(&app).await {
+                    tracing::warn!(error = %e, "slot materialisation failed; will retry");
+                }
+            }
+            _ = holds.tick() => {
+                match crate::db::holds::release_expired(&app.db, app.clock.now_unix()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(released = n, "expired holds released"),
+                    Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),
+                }
+            }
+            // Due mails every few seconds, and at once when a handler queued one.
+            _ = async { tokio::select! { _ = mail.tick() => {}, _ = app.mail_wakeup.notified() => {} } } => {
+                if let Err(e) = deliver_mail(&app).await {
+                    tracing::warn!(error = %e, "mail delivery failed; will retry");
+                }
+            }
         }
     }
+}
+
+/// Sends what is due in the outbox.
+pub async fn deliver_mail(app: &App) -> Result<usize, crate::db::DbError> {
+    crate::mail::deliver_due(&app.db, &app.mailer, app.clock.now_unix()).await
 }
 
 /// Extends every tenant's slots to the end of its booking window (the window moves daily).

@@ -2,5 +2,7 @@
 pub mod deadline;
 pub mod grid;
 pub mod holidays;
+pub mod ics;
+pub mod receipt;
 pub mod resident_input;
 pub mod schedule;

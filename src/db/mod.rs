@@ -3,11 +3,16 @@
 //! diesel's `MultiConnection` is sync-only, so the two backends are an enum and the macros
 //! [`db_read!`](crate::db_read) and [`db_write!`](crate::db_write) run the same query body
 //! against whichever concrete connection the pool hands out.
+pub mod bookings;
+pub mod holds;
 pub mod notices;
+pub mod outbox;
 pub mod schedule;
 pub mod schema;
+pub mod sessions;
 pub mod slots;
 pub mod tenants;
+pub mod verifications;
 
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};

@@ -89,3 +89,53 @@ pub async fn count(db: &Db, tenant_id: i64) -> Result<i64, DbError> {
             .await?)
     })
 }
+
+/// The tenant's notices with this number 1 and birthdate (more than one means number 2 is
+/// needed to tell them apart).
+pub async fn find_by_number1(
+    db: &Db,
+    tenant_id: i64,
+    number1: &str,
+    birthdate: Date,
+) -> Result<Vec<Notice>, DbError> {
+    db_read!(db, |conn| {
+        Ok(notices::table
+            .filter(notices::tenant_id.eq(tenant_id))
+            .filter(notices::number1.eq(number1))
+            .filter(notices::birthdate.eq(birthdate))
+            .filter(notices::status.eq("issued"))
+            .select(Notice::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+pub async fn find_by_number2(
+    db: &Db,
+    tenant_id: i64,
+    number2: &str,
+    birthdate: Date,
+) -> Result<Option<Notice>, DbError> {
+    db_read!(db, |conn| {
+        Ok(notices::table
+            .filter(notices::tenant_id.eq(tenant_id))
+            .filter(notices::number2.eq(number2))
+            .filter(notices::birthdate.eq(birthdate))
+            .filter(notices::status.eq("issued"))
+            .select(Notice::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+pub async fn find_many(db: &Db, tenant_id: i64, ids: &[i64]) -> Result<Vec<Notice>, DbError> {
+    db_read!(db, |conn| {
+        Ok(notices::table
+            .filter(notices::tenant_id.eq(tenant_id))
+            .filter(notices::id.eq_any(ids))
+            .select(Notice::as_select())
+            .load(conn)
+            .await?)
+    })
+}

@@ -8,6 +8,8 @@ use crate::db::DbError;
 #[derive(Debug)]
 pub enum WebError {
     NotFound,
+    /// A form post without a valid CSRF token (usually an expired cookie).
+    Forbidden,
     /// The database or pool is unreachable: 503 so a load balancer can retry elsewhere.
     Unavailable(String),
     Internal(String),
@@ -42,6 +44,11 @@ impl IntoResponse for WebError {
                 StatusCode::NOT_FOUND,
                 "ページが見つかりません",
                 "お探しのページは見つかりませんでした。URLをご確認ください。",
+            ),
+            WebError::Forbidden => page(
+                StatusCode::FORBIDDEN,
+                "この画面の有効期限が切れました",
+                "お手数ですが、前の画面に戻って再読み込みしてから、もう一度操作してください。",
             ),
             WebError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");

@@ -1,9 +1,12 @@
 //! The web layer: routes, shared middleware and page rendering. Handlers stay thin: they
 //! parse, call the storage layer or the pure core, and render a template.
 mod dev;
+mod dev_mailbox;
 pub mod error;
 mod health;
 mod home;
+pub mod resident;
+pub mod session;
 
 use std::time::Duration;
 
@@ -11,7 +14,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::response::Html;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -19,6 +22,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
 use error::WebError;
+use resident::{apply, entry, lookup};
 
 /// The whole URL space, in one place.
 pub fn router(app: AppState) -> Router {
@@ -26,10 +30,49 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(home::index))
         .route("/t/{tenant}/", get(home::tenant_home))
+        // The resident's booking flow (seed 004).
+        .route("/t/{tenant}/entry", get(entry::show).post(entry::submit))
+        .route("/t/{tenant}/entry/sent", get(entry::sent))
+        .route(
+            "/t/{tenant}/apply",
+            get(apply::form).post(apply::form_submit),
+        )
+        .route(
+            "/t/{tenant}/apply/slots",
+            get(apply::slots_page).post(apply::slots_choose),
+        )
+        .route(
+            "/t/{tenant}/apply/confirm",
+            get(apply::confirm_page).post(apply::book),
+        )
+        .route("/t/{tenant}/apply/done", get(apply::done))
+        .route(
+            "/t/{tenant}/apply/{token}",
+            get(apply::link_landing).post(apply::link_use),
+        )
+        // 予約照会: details, print, change, cancel, resend.
+        .route("/t/{tenant}/lookup", get(lookup::form).post(lookup::submit))
+        .route("/t/{tenant}/booking", get(lookup::details))
+        .route("/t/{tenant}/booking/print", get(lookup::print))
+        .route(
+            "/t/{tenant}/booking/slots",
+            get(lookup::change_slots).post(lookup::change_choose),
+        )
+        .route(
+            "/t/{tenant}/booking/change",
+            get(lookup::change_confirm).post(lookup::change_submit),
+        )
+        .route(
+            "/t/{tenant}/booking/cancel",
+            get(lookup::cancel_confirm).post(lookup::cancel_submit),
+        )
+        .route("/t/{tenant}/booking/resend", post(lookup::resend))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(home::static_file))
         .route("/dev/samples", get(dev::samples))
+        .route("/dev/mailbox", get(dev_mailbox::list))
+        .route("/dev/mailbox/{id}", get(dev_mailbox::show))
         .fallback(error::not_found)
         .layer(
             // Log the route pattern, never the raw path: paths may carry one-time tokens.

@@ -1,4 +1,8 @@
 //! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
 mod common;
 mod foundation;
+mod mail;
+mod race;
+mod resident;
+mod resident_edges;
 mod slots;

@@ -42,7 +42,7 @@ impl TestDb {
 }
 
 /// 2026-12-01 (Tuesday) 09:00 JST: every test starts at the same instant.
-pub const START_UNIX: i64 = 1_764_547_200;
+pub const START_UNIX: i64 = 1_796_083_200;
 
 pub fn test_settings(url: &str, demo: bool) -> Settings {
     let mut settings = Settings::load().expect("default settings");
@@ -114,4 +114,97 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+impl TestApp {
+    /// Sends what the outbox holds and returns every mail delivered so far.
+    pub async fn mails(&self) -> Vec<madoguchi::mail::SentMail> {
+        madoguchi::server::deliver_mail(&self.app)
+            .await
+            .expect("delivering mail");
+        self.app
+            .mailer
+            .memory_mailbox()
+            .expect("tests use the memory transport")
+    }
+
+    /// The mails delivered to `to`, oldest first.
+    pub async fn mails_to(&self, to: &str) -> Vec<madoguchi::mail::SentMail> {
+        self.mails()
+            .await
+            .into_iter()
+            .filter(|m| m.to == to)
+            .collect()
+    }
+
+    pub async fn demo_tenant(&self) -> madoguchi::db::tenants::Tenant {
+        madoguchi::db::tenants::find_by_slug(self.db(), "demo")
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// The demo's counter with this name.
+    pub async fn counter_id(&self, name: &str) -> i64 {
+        let tenant = self.demo_tenant().await;
+        madoguchi::db::tenants::active_counters(self.db(), tenant.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no counter {name}"))
+            .id
+    }
+}
+
+/// The value of the first `attr="..."` after `marker` in `html`.
+pub fn value_after(html: &str, marker: &str, attr: &str) -> Option<String> {
+    let start = html.find(marker)? + marker.len();
+    let rest = &html[start..];
+    let key = format!("{attr}=\"");
+    let v = rest.find(&key)? + key.len();
+    let end = rest[v..].find('"')?;
+    Some(rest[v..v + end].to_string())
+}
+
+pub fn csrf(html: &str) -> String {
+    value_after(html, "name=\"csrf\"", "value").expect("a CSRF field on the page")
+}
+
+/// The slot ids of the selectable cells in the page's first grid, in reading order.
+pub fn selectable_slots(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let wide = html.split("grid-narrow").next().unwrap_or(html);
+    let mut rest = wide;
+    while let Some(i) = rest.find("name=\"slot\" value=\"") {
+        rest = &rest[i + "name=\"slot\" value=\"".len()..];
+        let end = rest.find('"').unwrap();
+        out.push(rest[..end].to_string());
+    }
+    out
+}
+
+/// The first URL in a mail's text that starts with `prefix`, as a path.
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)?;
+    let url: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    Some(url.trim_start_matches("http://127.0.0.1:3000").to_string())
+}
+
+/// The value after `label` in a mail: the rest of its line, or the next non-empty line
+/// when the label stands alone ("■受付番号" then the number).
+pub fn line_value(text: &str, label: &str) -> Option<String> {
+    let start = text.find(label)? + label.len();
+    let mut lines = text[start..].lines();
+    let same = lines.next()?.trim_start_matches([':', ':', ' ']).trim();
+    if !same.is_empty() {
+        return Some(same.to_string());
+    }
+    lines
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
 }

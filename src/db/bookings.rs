@@ -1,0 +1,429 @@
+//! Bookings: confirming a hold, looking a booking up, changing its time, cancelling it.
+//! Each write queues its mail in the same transaction (the outbox).
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use time::Date;
+
+use super::holds::HoldWrites;
+use super::outbox::{OutboxWrites, OutgoingMail};
+use super::schema::{booking_people, booking_slots, bookings, counters, notices, slots};
+use super::slots::SlotWrites;
+use super::{Db, DbError};
+use crate::{db_read, db_write};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = bookings)]
+pub struct Booking {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub service_id: i64,
+    pub counter_id: i64,
+    pub receipt_number: String,
+    pub password_hash: String,
+    pub email: Option<String>,
+    pub email2: Option<String>,
+    pub party_size: i32,
+    pub day: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+    pub status: String,
+    pub source: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = booking_people)]
+pub struct Person {
+    pub id: i64,
+    pub notice_id: Option<i64>,
+    pub position: i32,
+    pub name: String,
+    pub kana: String,
+    pub phone: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub notice_id: Option<i64>,
+    pub name: String,
+    pub kana: String,
+    pub phone: String,
+}
+
+pub struct NewBooking<'a> {
+    pub tenant_id: i64,
+    pub service_id: i64,
+    pub counter_id: i64,
+    pub hold_id: i64,
+    pub receipt_number: &'a str,
+    pub password_hash: &'a str,
+    pub email: Option<&'a str>,
+    pub email2: Option<&'a str>,
+    /// Replaying the same key (double click, back button, retry) finds the first booking.
+    pub idempotency_key: &'a str,
+    pub people: &'a [NewPerson],
+    pub source: &'a str,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    Booked(i64),
+    /// The same request came again: this is the booking it made the first time.
+    Replayed(i64),
+    HoldExpired,
+    /// One of the notices got an active booking meanwhile.
+    NoticeAlreadyBooked,
+    /// The random receipt number is taken in this municipality: draw another and retry.
+    ReceiptTaken,
+}
+
+/// Turns the hold into a booking, all or nothing, and queues `mail` with it.
+pub async fn confirm(
+    db: &Db,
+    new: &NewBooking<'_>,
+    mail: Option<&OutgoingMail>,
+) -> Result<Confirmed, DbError> {
+    if let Some(id) = find_by_idempotency_key(db, new.idempotency_key).await? {
+        return Ok(Confirmed::Replayed(id));
+    }
+    let outcome = db_write!(db, |conn| {
+        let notice_ids: Vec<i64> = new.people.iter().filter_map(|p| p.notice_id).collect();
+        let already: i64 = booking_people::table
+            .filter(booking_people::notice_id.eq_any(&notice_ids))
+            .filter(booking_people::active.eq(true))
+            .count()
+            .get_result(conn)
+            .await?;
+        if already > 0 {
+            return Err(DbError::Conflict("notice already booked"));
+        }
+        let Some(slot_ids) = conn.convert_hold_in(new.hold_id, new.now).await? else {
+            return Err(DbError::Conflict("hold expired"));
+        };
+        let spans: Vec<(i64, Date, i32, i32)> = slots::table
+            .filter(slots::id.eq_any(&slot_ids))
+            .order(slots::start_min)
+            .select((
+                slots::counter_id,
+                slots::day,
+                slots::start_min,
+                slots::end_min,
+            ))
+            .load(conn)
+            .await?;
+        let (Some(first), Some(last)) = (<[_]>::first(&spans), spans.last()) else {
+            return Err(DbError::Conflict("hold expired"));
+        };
+        let inserted = diesel::insert_into(bookings::table)
+            .values((
+                bookings::tenant_id.eq(new.tenant_id),
+                bookings::service_id.eq(new.service_id),
+                bookings::counter_id.eq(first.0),
+                bookings::receipt_number.eq(new.receipt_number),
+                bookings::password_hash.eq(new.password_hash),
+                bookings::email.eq(new.email),
+                bookings::email2.eq(new.email2),
+                bookings::party_size.eq(new.people.len() as i32),
+                bookings::day.eq(first.1),
+                bookings::start_min.eq(first.2),
+                bookings::end_min.eq(last.3),
+                bookings::source.eq(new.source),
+                bookings::idempotency_key.eq(new.idempotency_key),
+                bookings::created_at.eq(new.now),
+                bookings::updated_at.eq(new.now),
+            ))
+            .returning(bookings::id)
+            .get_result::<i64>(conn)
+            .await;
+        let booking_id = match inserted {
+            Ok(id) => id,
+            Err(e) => {
+                let e = DbError::from(e);
+                return Err(if e.is_unique_violation() {
+                    DbError::Conflict("receipt or key taken")
+                } else {
+                    e
+                });
+            }
+        };
+        for (position, slot_id) in slot_ids.iter().enumerate() {
+            diesel::insert_into(booking_slots::table)
+                .values((
+                    booking_slots::booking_id.eq(booking_id),
+                    booking_slots::slot_id.eq(slot_id),
+                    booking_slots::position.eq(position as i32),
+                ))
+                .execute(conn)
+                .await?;
+        }
+        for (position, person) in new.people.iter().enumerate() {
+            let inserted = diesel::insert_into(booking_people::table)
+                .values((
+                    booking_people::booking_id.eq(booking_id),
+                    booking_people::notice_id.eq(person.notice_id),
+                    booking_people::position.eq(position as i32),
+                    booking_people::name.eq(&person.name),
+                    booking_people::kana.eq(&person.kana),
+                    booking_people::phone.eq(&person.phone),
+                ))
+                .execute(conn)
+                .await;
+            if let Err(e) = inserted {
+                let e = DbError::from(e);
+                return Err(if e.is_unique_violation() {
+                    DbError::Conflict("notice already booked")
+                } else {
+                    e
+                });
+            }
+        }
+        if let Some(mail) = mail {
+            conn.enqueue_mail_in(Some(new.tenant_id), mail, new.now)
+                .await?;
+        }
+        Ok(booking_id)
+    });
+    match outcome {
+        Ok(id) => Ok(Confirmed::Booked(id)),
+        Err(DbError::Conflict("notice already booked")) => Ok(Confirmed::NoticeAlreadyBooked),
+        Err(DbError::Conflict("hold expired")) => Ok(Confirmed::HoldExpired),
+        Err(DbError::Conflict(_)) => {
+            // Either a concurrent replay of the same request won, or the receipt number
+            // collided: tell them apart by the idempotency key.
+            match find_by_idempotency_key(db, new.idempotency_key).await? {
+                Some(id) => Ok(Confirmed::Replayed(id)),
+                None => Ok(Confirmed::ReceiptTaken),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn find_by_idempotency_key(db: &Db, key: &str) -> Result<Option<i64>, DbError> {
+    db_read!(db, |conn| {
+        Ok(bookings::table
+            .filter(bookings::idempotency_key.eq(key))
+            .select(bookings::id)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+pub async fn find(db: &Db, booking_id: i64) -> Result<Option<Booking>, DbError> {
+    db_read!(db, |conn| {
+        Ok(bookings::table
+            .find(booking_id)
+            .select(Booking::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+pub async fn find_by_receipt(
+    db: &Db,
+    tenant_id: i64,
+    receipt_number: &str,
+) -> Result<Option<Booking>, DbError> {
+    db_read!(db, |conn| {
+        Ok(bookings::table
+            .filter(bookings::tenant_id.eq(tenant_id))
+            .filter(bookings::receipt_number.eq(receipt_number))
+            .select(Booking::as_select())
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}
+
+/// The people of a booking with their notice's number 1, in order.
+pub async fn people(db: &Db, booking_id: i64) -> Result<Vec<(Person, Option<String>)>, DbError> {
+    db_read!(db, |conn| {
+        Ok(booking_people::table
+            .left_join(notices::table)
+            .filter(booking_people::booking_id.eq(booking_id))
+            .order(booking_people::position)
+            .select((Person::as_select(), notices::number1.nullable()))
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Whether any of these notices has an active booking.
+pub async fn notices_with_active_booking(db: &Db, notice_ids: &[i64]) -> Result<Vec<i64>, DbError> {
+    db_read!(db, |conn| {
+        Ok(booking_people::table
+            .filter(booking_people::notice_id.eq_any(notice_ids))
+            .filter(booking_people::active.eq(true))
+            .select(booking_people::notice_id.assume_not_null())
+            .load(conn)
+            .await?)
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    Changed,
+    HoldExpired,
+    NotActive,
+}
+
+/// Moves a booking to the time of `hold_id`: the hold's places become the booking's and
+/// the old places are given back, in one transaction. The receipt number stays.
+pub async fn change_time(
+    db: &Db,
+    booking_id: i64,
+    hold_id: i64,
+    now: i64,
+    mail: Option<&OutgoingMail>,
+) -> Result<Changed, DbError> {
+    let outcome = db_write!(db, |conn| {
+        let booking: Booking = bookings::table
+            .find(booking_id)
+            .select(Booking::as_select())
+            .first(conn)
+            .await?;
+        if booking.status != "booked" {
+            return Err(DbError::Conflict("not active"));
+        }
+        let Some(new_slots) = conn.convert_hold_in(hold_id, now).await? else {
+            return Err(DbError::Conflict("hold expired"));
+        };
+        let old_slots: Vec<i64> = booking_slots::table
+            .filter(booking_slots::booking_id.eq(booking_id))
+            .select(booking_slots::slot_id)
+            .load(conn)
+            .await?;
+        conn.release_places_in(&old_slots).await?;
+        diesel::delete(booking_slots::table.filter(booking_slots::booking_id.eq(booking_id)))
+            .execute(conn)
+            .await?;
+        let spans: Vec<(i64, Date, i32, i32)> = slots::table
+            .filter(slots::id.eq_any(&new_slots))
+            .order(slots::start_min)
+            .select((
+                slots::counter_id,
+                slots::day,
+                slots::start_min,
+                slots::end_min,
+            ))
+            .load(conn)
+            .await?;
+        let (Some(first), Some(last)) = (<[_]>::first(&spans), spans.last()) else {
+            return Err(DbError::Conflict("hold expired"));
+        };
+        for (position, slot_id) in new_slots.iter().enumerate() {
+            diesel::insert_into(booking_slots::table)
+                .values((
+                    booking_slots::booking_id.eq(booking_id),
+                    booking_slots::slot_id.eq(slot_id),
+                    booking_slots::position.eq(position as i32),
+                ))
+                .execute(conn)
+                .await?;
+        }
+        diesel::update(bookings::table.find(booking_id))
+            .set((
+                bookings::counter_id.eq(first.0),
+                bookings::day.eq(first.1),
+                bookings::start_min.eq(first.2),
+                bookings::end_min.eq(last.3),
+                bookings::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        if let Some(mail) = mail {
+            conn.enqueue_mail_in(Some(booking.tenant_id), mail, now)
+                .await?;
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(Changed::Changed),
+        Err(DbError::Conflict("hold expired")) => Ok(Changed::HoldExpired),
+        Err(DbError::Conflict(_)) => Ok(Changed::NotActive),
+        Err(e) => Err(e),
+    }
+}
+
+/// Cancels a booking and gives its places back; false when it was not active.
+pub async fn cancel(
+    db: &Db,
+    booking_id: i64,
+    now: i64,
+    mail: Option<&OutgoingMail>,
+) -> Result<bool, DbError> {
+    db_write!(db, |conn| {
+        let updated = diesel::update(
+            bookings::table
+                .find(booking_id)
+                .filter(bookings::status.eq("booked")),
+        )
+        .set((
+            bookings::status.eq("cancelled"),
+            bookings::cancelled_at.eq(now),
+            bookings::updated_at.eq(now),
+        ))
+        .returning(bookings::tenant_id)
+        .get_result::<i64>(conn)
+        .await
+        .optional()?;
+        let Some(tenant_id) = updated else {
+            return Ok(false);
+        };
+        let slot_ids: Vec<i64> = booking_slots::table
+            .filter(booking_slots::booking_id.eq(booking_id))
+            .select(booking_slots::slot_id)
+            .load(conn)
+            .await?;
+        conn.release_places_in(&slot_ids).await?;
+        diesel::update(booking_people::table.filter(booking_people::booking_id.eq(booking_id)))
+            .set((
+                booking_people::active.eq(false),
+                booking_people::status.eq("cancelled"),
+            ))
+            .execute(conn)
+            .await?;
+        if let Some(mail) = mail {
+            conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
+        }
+        Ok(true)
+    })
+}
+
+/// Replaces the lookup password (a resend of the completion mail carries a new one, since
+/// only its hash is kept) and queues the mail.
+pub async fn replace_password(
+    db: &Db,
+    booking_id: i64,
+    password_hash: &str,
+    now: i64,
+    mail: &OutgoingMail,
+) -> Result<(), DbError> {
+    db_write!(db, |conn| {
+        let tenant_id: i64 = diesel::update(bookings::table.find(booking_id))
+            .set((
+                bookings::password_hash.eq(password_hash),
+                bookings::updated_at.eq(now),
+            ))
+            .returning(bookings::tenant_id)
+            .get_result(conn)
+            .await?;
+        conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
+        Ok(())
+    })
+}
+
+/// The counter of a booking, for its page and mails.
+pub async fn counter_of(db: &Db, counter_id: i64) -> Result<super::tenants::Counter, DbError> {
+    db_read!(db, |conn| {
+        Ok(counters::table
+            .find(counter_id)
+            .select(super::tenants::Counter::as_select())
+            .first(conn)
+            .await?)
+    })
+}

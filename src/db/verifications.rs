@@ -1,0 +1,123 @@
+//! Address checks: a single-use, expiring link mailed to the resident, stored as a hash.
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use super::outbox::{OutboxWrites, OutgoingMail};
+use super::schema::email_verifications;
+use super::{Db, DbError};
+use crate::db_write;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_verifications)]
+pub struct Verification {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub email: String,
+    pub notice_ids: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = email_verifications)]
+pub struct NewVerification<'a> {
+    pub tenant_id: i64,
+    pub token_hash: &'a str,
+    pub email: &'a str,
+    /// JSON array of the notice ids the resident identified.
+    pub notice_ids: &'a str,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+/// Stores the check and queues its mail in the same transaction.
+pub async fn create(
+    db: &Db,
+    new: &NewVerification<'_>,
+    mail: &OutgoingMail,
+) -> Result<i64, DbError> {
+    db_write!(db, |conn| {
+        let id = diesel::insert_into(email_verifications::table)
+            .values(new)
+            .returning(email_verifications::id)
+            .get_result(conn)
+            .await?;
+        conn.enqueue_mail_in(Some(new.tenant_id), mail, new.created_at)
+            .await?;
+        Ok(id)
+    })
+}
+
+#[derive(Debug)]
+pub enum Consumed {
+    Valid(Verification),
+    Expired,
+    AlreadyUsed,
+    Unknown,
+}
+
+/// Uses the link once: the first request that presents it wins, any later one is told it
+/// was used.
+pub async fn consume(
+    db: &Db,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<Consumed, DbError> {
+    db_write!(db, |conn| {
+        let found: Option<Verification> = email_verifications::table
+            .filter(email_verifications::token_hash.eq(token_hash))
+            .filter(email_verifications::tenant_id.eq(tenant_id))
+            .select(Verification::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(v) = found else {
+            return Ok(Consumed::Unknown);
+        };
+        if v.used_at.is_some() {
+            return Ok(Consumed::AlreadyUsed);
+        }
+        if v.expires_at <= now {
+            return Ok(Consumed::Expired);
+        }
+        let updated = diesel::update(
+            email_verifications::table
+                .find(v.id)
+                .filter(email_verifications::used_at.is_null()),
+        )
+        .set(email_verifications::used_at.eq(now))
+        .execute(conn)
+        .await?;
+        Ok(if updated == 1 {
+            Consumed::Valid(v)
+        } else {
+            Consumed::AlreadyUsed
+        })
+    })
+}
+
+/// What state the link is in, without using it (the landing page shows a button; only the
+/// button's POST uses the link, so mail scanners that follow links do not spend it).
+pub async fn peek(
+    db: &Db,
+    tenant_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<Consumed, DbError> {
+    crate::db_read!(db, |conn| {
+        let found: Option<Verification> = email_verifications::table
+            .filter(email_verifications::token_hash.eq(token_hash))
+            .filter(email_verifications::tenant_id.eq(tenant_id))
+            .select(Verification::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        Ok(match found {
+            None => Consumed::Unknown,
+            Some(v) if v.used_at.is_some() => Consumed::AlreadyUsed,
+            Some(v) if v.expires_at <= now => Consumed::Expired,
+            Some(v) => Consumed::Valid(v),
+        })
+    })
+}

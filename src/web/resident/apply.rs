@@ -1,0 +1,853 @@
+//! Steps 4–8: the booking form (窓口予約申込), the grid and the hold, 予約入力確認, and
+//! 予約入力完了. The application lives in the resident's session.
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+
+use super::grid_view;
+use super::{base_context, booking_rules, load_tenant, mails};
+use crate::app::AppState;
+use crate::core::deadline;
+use crate::core::grid::{format_hhmm, party_notice};
+use crate::core::receipt;
+use crate::core::resident_input::{
+    EmailAddress, NumberFormat, clean_text, format_date_with_weekday, parse_kana, parse_phone,
+};
+use crate::db::bookings::{self, Confirmed, NewBooking, NewPerson};
+use crate::db::holds::{self, Hold, NewHold};
+use crate::db::notices;
+use crate::db::tenants::{self, CARD_PICKUP, Counter, Tenant};
+use crate::db::verifications::{self, Consumed};
+use crate::secrets::{random_digits, random_token};
+use crate::web::error::WebError;
+use crate::web::render;
+use crate::web::session::{
+    self, Application, PersonForm, ResidentData, ResidentSession, check_csrf,
+};
+
+pub const HOLD_EXPIRED: &str =
+    "仮押さえの有効期限が切れました。入力へ戻って予約日時を再設定してください。";
+pub const SLOT_TAKEN: &str = "選択された日時は、ほかの方の予約が入ったため予約できませんでした。別の日時を選択してください。";
+/// A hold can be extended, but not kept beyond this many minutes after it was placed.
+const HOLD_MAX_TOTAL_MIN: i32 = 30;
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name).cloned().unwrap_or_default()
+}
+
+fn apply_url(tenant: &Tenant, rest: &str) -> String {
+    format!("/t/{}/apply{}", tenant.slug, rest)
+}
+
+/// The page shown when there is no application in this browser (expired session, or the
+/// link was opened in another browser).
+fn no_application(app: &AppState, tenant: &Tenant, jar: CookieJar) -> Result<Response, WebError> {
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    ctx.insert("title", "申込情報が見つかりません");
+    ctx.insert(
+        "message",
+        "申込の有効期限が切れたか、別のブラウザで開かれた可能性があります。お手数ですが、最初から操作をやり直してください。",
+    );
+    ctx.insert("restart", &true);
+    Ok((
+        StatusCode::NOT_FOUND,
+        jar,
+        render(app, "resident/message.html", &ctx)?,
+    )
+        .into_response())
+}
+
+async fn application_session(
+    app: &AppState,
+    jar: &CookieJar,
+    tenant: &Tenant,
+) -> Result<Option<ResidentSession>, WebError> {
+    Ok(session::load(app, jar, tenant.id)
+        .await?
+        .filter(|s| s.data.application.is_some()))
+}
+
+fn app_of(s: &mut ResidentSession) -> &mut Application {
+    s.data.application.as_mut().expect("filtered on load")
+}
+
+// ---- the link in the mail ----------------------------------------------------------
+
+/// GET of the mailed link: say whether it is still good and offer the button that uses it.
+pub async fn link_landing(
+    State(app): State<AppState>,
+    Path((slug, token)): Path<(String, String)>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let hash = app.secrets.keyed_hash("verification", &token);
+    let state = verifications::peek(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
+    link_page(&app, &tenant, jar, &state, &token)
+}
+
+fn link_page(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    state: &Consumed,
+    token: &str,
+) -> Result<Response, WebError> {
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    let (status, title, message) = match state {
+        Consumed::Valid(_) => {
+            ctx.insert("token", token);
+            return Ok((jar, render(app, "resident/link.html", &ctx)?).into_response());
+        }
+        Consumed::Expired => (
+            StatusCode::GONE,
+            "URLの有効期限が切れています",
+            "連絡先アドレス確認メールのURLは有効期限が過ぎています。お手数ですが、最初から操作をやり直してください。",
+        ),
+        Consumed::AlreadyUsed => (
+            StatusCode::GONE,
+            "このURLはすでに使用されています",
+            "連絡先アドレス確認メールのURLは一度しか使えません。お手数ですが、最初から操作をやり直してください。",
+        ),
+        Consumed::Unknown => (
+            StatusCode::NOT_FOUND,
+            "URLが正しくありません",
+            "メールに記載されたURLを、途中で切れないように開いてください。解決しない場合は、最初から操作をやり直してください。",
+        ),
+    };
+    ctx.insert("title", title);
+    ctx.insert("message", message);
+    ctx.insert("restart", &true);
+    Ok((status, jar, render(app, "resident/message.html", &ctx)?).into_response())
+}
+
+/// POST of the landing page's button: use the link once and start the application.
+pub async fn link_use(
+    State(app): State<AppState>,
+    Path((slug, token)): Path<(String, String)>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let hash = app.secrets.keyed_hash("verification", &token);
+    let state = verifications::consume(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
+    let Consumed::Valid(v) = state else {
+        return link_page(&app, &tenant, jar, &state, &token);
+    };
+    let notice_ids: Vec<i64> = serde_json::from_str(&v.notice_ids).unwrap_or_default();
+    if notice_ids.is_empty() {
+        return Err(WebError::Internal("verification without notices".into()));
+    }
+    let counters = tenants::active_counters(&app.db, tenant.id).await?;
+    let application = Application {
+        email: v.email,
+        people: vec![PersonForm::default(); notice_ids.len()],
+        notice_ids,
+        counter_id: fixed_counter(&tenant, &counters).map(|c| c.id),
+        idempotency_key: random_token(16),
+        ..Application::default()
+    };
+    let (jar, _) = session::start(
+        &app,
+        jar,
+        tenant.id,
+        ResidentData {
+            application: Some(application),
+            ..ResidentData::default()
+        },
+    )
+    .await?;
+    Ok((jar, Redirect::to(&apply_url(&tenant, ""))).into_response())
+}
+
+/// The counter when there is no choice: the tenant pins one, or there is only one.
+fn fixed_counter<'a>(tenant: &Tenant, counters: &'a [Counter]) -> Option<&'a Counter> {
+    if let Some(pinned) = tenant.pinned_counter_id {
+        return counters.iter().find(|c| c.id == pinned);
+    }
+    match counters {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+// ---- the booking form ----------------------------------------------------------------
+
+#[derive(Serialize)]
+struct PersonView {
+    index: usize,
+    number1: String,
+    name: String,
+    kana: String,
+    phone: String,
+    errors: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct CounterOption {
+    id: i64,
+    name: String,
+    address: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct HoldView {
+    pub date: String,
+    pub time: String,
+    pub expires: String,
+    pub live: bool,
+    pub can_extend: bool,
+}
+
+pub fn hold_view(hold: &Hold, now: i64, ttl_min: i32) -> HoldView {
+    HoldView {
+        date: format_date_with_weekday(hold.day),
+        time: format!(
+            "{}〜{}",
+            format_hhmm(hold.start_min),
+            format_hhmm(hold.end_min)
+        ),
+        expires: deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
+        live: hold.is_live(now),
+        // Offered while the hold is live and not yet at its cap (WCAG 2.2.1: a time limit
+        // the person can extend).
+        can_extend: hold.is_live(now)
+            && deadline::extended_hold_expiry(
+                hold.placed_at,
+                now,
+                ttl_min,
+                HOLD_MAX_TOTAL_MIN.max(ttl_min),
+            )
+            .is_some(),
+    }
+}
+
+/// Which recipient fields the tenant asks for.
+struct RecipientFields {
+    name: bool,
+    kana: bool,
+    phone: bool,
+}
+
+fn recipient_fields(tenant: &Tenant) -> RecipientFields {
+    let asked: Vec<&str> = tenant.recipient_fields.split(',').map(str::trim).collect();
+    RecipientFields {
+        name: asked.contains(&"name"),
+        kana: asked.contains(&"kana"),
+        phone: asked.contains(&"phone"),
+    }
+}
+
+async fn live_hold(app: &AppState, application: &Application) -> Result<Option<Hold>, WebError> {
+    let Some(id) = application.hold_id else {
+        return Ok(None);
+    };
+    Ok(holds::find(&app.db, id).await?)
+}
+
+async fn render_form(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    s: &mut ResidentSession,
+    person_errors: Vec<BTreeMap<&'static str, String>>,
+    errors: BTreeMap<&'static str, String>,
+) -> Result<Response, WebError> {
+    let flash = s.take_flash();
+    session::save(app, s).await?;
+    let application = app_of(s).clone();
+    let now = app.clock.now_unix();
+    let notices = notices::find_many(&app.db, tenant.id, &application.notice_ids).await?;
+    let number1_format = NumberFormat::parse(&tenant.number1_format).ok();
+    let people: Vec<PersonView> = application
+        .notice_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let typed = application.people.get(i).cloned().unwrap_or_default();
+            let number1 = notices
+                .iter()
+                .find(|n| n.id == *id)
+                .map(|n| match &number1_format {
+                    Some(f) => f.display(&n.number1),
+                    None => n.number1.clone(),
+                })
+                .unwrap_or_default();
+            PersonView {
+                index: i + 1,
+                number1,
+                name: typed.name,
+                kana: typed.kana,
+                phone: typed.phone,
+                errors: person_errors.get(i).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let counters = tenants::active_counters(&app.db, tenant.id).await?;
+    let fixed = fixed_counter(tenant, &counters).map(|c| c.id);
+    let options: Vec<CounterOption> = counters
+        .iter()
+        .filter(|c| fixed.is_none_or(|f| f == c.id))
+        .map(|c| CounterOption {
+            id: c.id,
+            name: c.name.clone(),
+            address: c.address.clone(),
+            selected: application.counter_id == Some(c.id),
+        })
+        .collect();
+    let hold = live_hold(app, &application)
+        .await?
+        .map(|h| hold_view(&h, now, tenant.hold_ttl_min));
+    let fields = recipient_fields(tenant);
+    let mut summary: Vec<(String, String)> = errors
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    for p in &people {
+        for (k, v) in &p.errors {
+            summary.push((format!("{k}_{}", p.index), format!("{}人目: {v}", p.index)));
+        }
+    }
+    let status = if summary.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    ctx.insert("people", &people);
+    ctx.insert("ask_name", &fields.name);
+    ctx.insert("ask_kana", &fields.kana);
+    ctx.insert("ask_phone", &fields.phone);
+    ctx.insert("counters", &options);
+    ctx.insert("counter_fixed", &fixed.is_some());
+    ctx.insert("hold", &hold);
+    ctx.insert("email", &application.email);
+    ctx.insert("email2", &application.email2);
+    ctx.insert("errors", &errors);
+    ctx.insert("error_summary", &summary);
+    ctx.insert("flash", &flash);
+    ctx.insert(
+        "party_notice",
+        &party_notice(application.notice_ids.len() as i32),
+    );
+    Ok((status, jar, render(app, "resident/apply.html", &ctx)?).into_response())
+}
+
+pub async fn form(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    if app_of(&mut s).booking_id.is_some() {
+        return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
+    }
+    render_form(&app, &tenant, jar, &mut s, Vec::new(), BTreeMap::new()).await
+}
+
+/// Checks the recipient fields; returns one error map per person.
+fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, String>> {
+    let fields = recipient_fields(tenant);
+    people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut e = BTreeMap::new();
+            if fields.name {
+                match clean_text(&p.name, 50) {
+                    Ok(name) if name.is_empty() => {
+                        e.insert("name", "氏名を入力してください。".to_string());
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        e.insert("name", err.message());
+                    }
+                }
+            }
+            if fields.kana
+                && let Err(err) = parse_kana(&p.kana)
+            {
+                e.insert("kana", err.message());
+            }
+            // The phone number is needed for the first person (the one we call); for the
+            // others it is optional but must be a phone number when given.
+            if fields.phone
+                && (i == 0 || !p.phone.trim().is_empty())
+                && let Err(err) = parse_phone(&p.phone)
+            {
+                e.insert("phone", err.message());
+            }
+            e
+        })
+        .collect()
+}
+
+/// POST of the booking form: keep what was typed, then go to the grid, extend the hold, or
+/// go on to the confirmation.
+pub async fn form_submit(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let form: HashMap<String, String> = fields.into_iter().collect();
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    let counters = tenants::active_counters(&app.db, tenant.id).await?;
+    let fixed = fixed_counter(&tenant, &counters).map(|c| c.id);
+    {
+        let a = app_of(&mut s);
+        if a.booking_id.is_some() {
+            return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
+        }
+        for (i, p) in a.people.iter_mut().enumerate() {
+            let n = i + 1;
+            p.name = field(&form, &format!("name_{n}"));
+            p.kana = field(&form, &format!("kana_{n}"));
+            p.phone = field(&form, &format!("phone_{n}"));
+        }
+        a.email2 = field(&form, "email2");
+        a.counter_id = fixed.or_else(|| {
+            field(&form, "counter")
+                .parse::<i64>()
+                .ok()
+                .filter(|id| counters.iter().any(|c| c.id == *id))
+        });
+    }
+    let action = field(&form, "action");
+    let mut errors = BTreeMap::new();
+    if app_of(&mut s).counter_id.is_none() {
+        errors.insert("counter", "交付窓口を選択してください。".to_string());
+    }
+    match action.as_str() {
+        "choose" if errors.is_empty() => {
+            session::save(&app, &s).await?;
+            return Ok(Redirect::to(&apply_url(&tenant, "/slots")).into_response());
+        }
+        "extend" => {
+            let now = app.clock.now_unix();
+            if let Some(h) = live_hold(&app, app_of(&mut s)).await?
+                && let Some(new_expiry) = deadline::extended_hold_expiry(
+                    h.placed_at,
+                    now,
+                    tenant.hold_ttl_min,
+                    HOLD_MAX_TOTAL_MIN.max(tenant.hold_ttl_min),
+                )
+                && holds::extend(&app.db, h.id, new_expiry, now).await?
+            {
+                s.data.flash = Some(format!(
+                    "仮押さえを延長しました。{}まで有効です。",
+                    deadline::format_hhmm_ja(deadline::jst_from_unix(new_expiry))
+                ));
+            } else {
+                errors.insert("hold", HOLD_EXPIRED.to_string());
+            }
+        }
+        "confirm" => {
+            let person_errors = check_people(&tenant, &app_of(&mut s).people);
+            let email2 = app_of(&mut s).email2.clone();
+            if !email2.trim().is_empty()
+                && let Err(e) = EmailAddress::parse(&email2)
+            {
+                errors.insert("email2", e.message());
+            }
+            let now = app.clock.now_unix();
+            match live_hold(&app, app_of(&mut s)).await? {
+                Some(h) if h.is_live(now) && Some(h.counter_id) == app_of(&mut s).counter_id => {}
+                Some(h) if h.state == "active" && h.expires_at <= now => {
+                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                }
+                _ => {
+                    errors.insert("hold", "予約日時を選択してください。".to_string());
+                }
+            }
+            if errors.is_empty() && person_errors.iter().all(BTreeMap::is_empty) {
+                session::save(&app, &s).await?;
+                return Ok(Redirect::to(&apply_url(&tenant, "/confirm")).into_response());
+            }
+            return render_form(&app, &tenant, jar, &mut s, person_errors, errors).await;
+        }
+        _ => {}
+    }
+    render_form(&app, &tenant, jar, &mut s, Vec::new(), errors).await
+}
+
+// ---- the grid and the hold -----------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct GridQuery {
+    from: Option<String>,
+}
+
+pub async fn slots_page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<GridQuery>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    let Some(counter_id) = app_of(&mut s).counter_id else {
+        return Ok(Redirect::to(&apply_url(&tenant, "")).into_response());
+    };
+    let party = app_of(&mut s).notice_ids.len() as i32;
+    let flash = s.take_flash();
+    session::save(&app, &s).await?;
+    render_grid(
+        &app,
+        &tenant,
+        jar,
+        GridPageSpec {
+            counter_id,
+            party,
+            from: grid_view::parse_from(q.from.as_deref()),
+            action: apply_url(&tenant, "/slots"),
+            back: apply_url(&tenant, ""),
+            flash,
+        },
+    )
+    .await
+}
+
+pub struct GridPageSpec {
+    pub counter_id: i64,
+    pub party: i32,
+    pub from: Option<time::Date>,
+    /// Where the chosen cell is posted, and where the paging links point.
+    pub action: String,
+    pub back: String,
+    pub flash: Option<String>,
+}
+
+pub async fn render_grid(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    spec: GridPageSpec,
+) -> Result<Response, WebError> {
+    let rules = booking_rules(app, tenant);
+    let grids = grid_view::build(&app.db, spec.counter_id, spec.party, &rules, spec.from).await?;
+    let counter = bookings::counter_of(&app.db, spec.counter_id).await?;
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    ctx.insert("grids", &grids);
+    ctx.insert("counter_name", &counter.name);
+    ctx.insert("action", &spec.action);
+    ctx.insert("back", &spec.back);
+    ctx.insert("flash", &spec.flash);
+    ctx.insert("party", &spec.party);
+    ctx.insert("party_notice", &party_notice(spec.party));
+    Ok((jar, render(app, "resident/slots.html", &ctx)?).into_response())
+}
+
+/// The outcome of choosing a cell.
+pub enum HoldOutcome {
+    Held(Hold),
+    Taken(time::Date),
+}
+
+/// Checks the run from `slot_id` and holds it, replacing `replaces`.
+pub async fn hold_run(
+    app: &AppState,
+    tenant: &Tenant,
+    counter_id: i64,
+    slot_id: i64,
+    party: i32,
+    replaces: Option<i64>,
+) -> Result<Option<HoldOutcome>, WebError> {
+    let Some(first) = crate::db::slots::find(&app.db, slot_id).await? else {
+        return Ok(None);
+    };
+    let rules = booking_rules(app, tenant);
+    let Some(run) = grid_view::run_from(&app.db, counter_id, slot_id, party, &rules).await? else {
+        return Ok(Some(HoldOutcome::Taken(first.day)));
+    };
+    let now = app.clock.now_unix();
+    let placed = holds::place(
+        &app.db,
+        &NewHold {
+            tenant_id: tenant.id,
+            counter_id,
+            slot_ids: &run,
+            replaces,
+            now,
+            expires_at: deadline::hold_expiry(now, tenant.hold_ttl_min),
+        },
+    )
+    .await?;
+    match placed {
+        Some(id) => Ok(holds::find(&app.db, id).await?.map(HoldOutcome::Held)),
+        None => Ok(Some(HoldOutcome::Taken(first.day))),
+    }
+}
+
+pub async fn slots_choose(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    let Some(counter_id) = app_of(&mut s).counter_id else {
+        return Ok(Redirect::to(&apply_url(&tenant, "")).into_response());
+    };
+    let Ok(slot_id) = field(&form, "slot").parse::<i64>() else {
+        return Ok(Redirect::to(&apply_url(&tenant, "/slots")).into_response());
+    };
+    let party = app_of(&mut s).notice_ids.len() as i32;
+    let replaces = app_of(&mut s).hold_id;
+    match hold_run(&app, &tenant, counter_id, slot_id, party, replaces).await? {
+        Some(HoldOutcome::Held(hold)) => {
+            app_of(&mut s).hold_id = Some(hold.id);
+            s.data.flash = Some(format!(
+                "{} {}〜{} を仮押さえしました。{}までに[確認へ進む]から予約を確定してください。",
+                format_date_with_weekday(hold.day),
+                format_hhmm(hold.start_min),
+                format_hhmm(hold.end_min),
+                deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
+            ));
+            session::save(&app, &s).await?;
+            Ok(Redirect::to(&apply_url(&tenant, "#hold")).into_response())
+        }
+        Some(HoldOutcome::Taken(day)) => {
+            s.data.flash = Some(SLOT_TAKEN.to_string());
+            session::save(&app, &s).await?;
+            Ok(Redirect::to(&apply_url(&tenant, &format!("/slots?from={day}"))).into_response())
+        }
+        None => Ok(Redirect::to(&apply_url(&tenant, "/slots")).into_response()),
+    }
+}
+
+// ---- confirmation and booking --------------------------------------------------------
+
+async fn render_confirm(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    s: &mut ResidentSession,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
+    let application = app_of(s).clone();
+    let now = app.clock.now_unix();
+    let hold = live_hold(app, &application).await?;
+    let notices = notices::find_many(&app.db, tenant.id, &application.notice_ids).await?;
+    let number1_format = NumberFormat::parse(&tenant.number1_format).ok();
+    let people: Vec<PersonView> = application
+        .notice_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let typed = application.people.get(i).cloned().unwrap_or_default();
+            PersonView {
+                index: i + 1,
+                number1: notices
+                    .iter()
+                    .find(|n| n.id == *id)
+                    .map(|n| match &number1_format {
+                        Some(f) => f.display(&n.number1),
+                        None => n.number1.clone(),
+                    })
+                    .unwrap_or_default(),
+                name: typed.name,
+                kana: parse_kana(&typed.kana).unwrap_or(typed.kana),
+                phone: typed.phone,
+                errors: BTreeMap::new(),
+            }
+        })
+        .collect();
+    let counter = match application.counter_id {
+        Some(id) => Some(bookings::counter_of(&app.db, id).await?),
+        None => None,
+    };
+    let error = error.map(str::to_string).or_else(|| match &hold {
+        Some(h) if h.is_live(now) => None,
+        _ => Some(HOLD_EXPIRED.to_string()),
+    });
+    let fields = recipient_fields(tenant);
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    ctx.insert("people", &people);
+    ctx.insert("ask_name", &fields.name);
+    ctx.insert("ask_kana", &fields.kana);
+    ctx.insert("ask_phone", &fields.phone);
+    ctx.insert(
+        "hold",
+        &hold
+            .as_ref()
+            .map(|h| hold_view(h, now, tenant.hold_ttl_min)),
+    );
+    ctx.insert("counter", &counter.map(mails::CounterView::from));
+    ctx.insert("email", &application.email);
+    ctx.insert("email2", &application.email2);
+    ctx.insert("error", &error);
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, jar, render(app, "resident/confirm.html", &ctx)?).into_response())
+}
+
+pub async fn confirm_page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    if app_of(&mut s).booking_id.is_some() {
+        return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
+    }
+    render_confirm(&app, &tenant, jar, &mut s, None).await
+}
+
+/// [予約する]: one booking however often it is pressed.
+pub async fn book(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    let application = app_of(&mut s).clone();
+    if application.booking_id.is_some() {
+        return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
+    }
+    let person_errors = check_people(&tenant, &application.people);
+    if person_errors.iter().any(|e| !e.is_empty()) {
+        return render_form(&app, &tenant, jar, &mut s, person_errors, BTreeMap::new()).await;
+    }
+    let Some(hold) = live_hold(&app, &application).await? else {
+        return render_confirm(&app, &tenant, jar, &mut s, Some(HOLD_EXPIRED)).await;
+    };
+    let service_id = tenants::service_id(&app.db, tenant.id, CARD_PICKUP).await?;
+    let people: Vec<NewPerson> = application
+        .notice_ids
+        .iter()
+        .zip(&application.people)
+        .map(|(id, p)| NewPerson {
+            notice_id: Some(*id),
+            name: clean_text(&p.name, 50).unwrap_or_default(),
+            kana: parse_kana(&p.kana).unwrap_or_default(),
+            phone: parse_phone(&p.phone).unwrap_or_default(),
+        })
+        .collect();
+    let email2 = EmailAddress::parse(&application.email2).ok();
+    let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
+    // A receipt number is drawn at random; on the rare collision, draw again.
+    for _ in 0..5 {
+        let receipt_number = random_digits(receipt::RECEIPT_DIGITS);
+        let password = random_token(receipt::PASSWORD_BYTES);
+        let password_hash = mails::password_hash(&app, tenant.id, &receipt_number, &password);
+        let mail = mails::booking_confirmed(
+            &app,
+            &tenant,
+            &counter,
+            &mails::BookingFacts {
+                receipt_number: &receipt_number,
+                password: Some(&password),
+                day: hold.day,
+                start_min: hold.start_min,
+                end_min: hold.end_min,
+                people: &people,
+                notices: &notices::find_many(&app.db, tenant.id, &application.notice_ids).await?,
+            },
+            &application.email,
+        )?;
+        let outcome = bookings::confirm(
+            &app.db,
+            &NewBooking {
+                tenant_id: tenant.id,
+                service_id,
+                counter_id: hold.counter_id,
+                hold_id: hold.id,
+                receipt_number: &receipt_number,
+                password_hash: &password_hash,
+                email: Some(&application.email),
+                email2: email2.as_ref().map(|e| e.as_str()),
+                idempotency_key: &application.idempotency_key,
+                people: &people,
+                source: "web",
+                now: app.clock.now_unix(),
+            },
+            Some(&mail),
+        )
+        .await?;
+        match outcome {
+            Confirmed::Booked(id) | Confirmed::Replayed(id) => {
+                app.mail_wakeup.notify_one();
+                app_of(&mut s).booking_id = Some(id);
+                app_of(&mut s).hold_id = None;
+                s.data.lookup_booking_id = Some(id);
+                session::save(&app, &s).await?;
+                return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
+            }
+            Confirmed::HoldExpired => {
+                app_of(&mut s).hold_id = None;
+                session::save(&app, &s).await?;
+                return render_confirm(&app, &tenant, jar, &mut s, Some(HOLD_EXPIRED)).await;
+            }
+            Confirmed::NoticeAlreadyBooked => {
+                return render_confirm(
+                    &app,
+                    &tenant,
+                    jar,
+                    &mut s,
+                    Some(super::entry::ALREADY_BOOKED),
+                )
+                .await;
+            }
+            Confirmed::ReceiptTaken => continue,
+        }
+    }
+    Err(WebError::Internal(
+        "could not draw a free receipt number".into(),
+    ))
+}
+
+/// 予約入力完了.
+pub async fn done(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let Some(mut s) = application_session(&app, &jar, &tenant).await? else {
+        return no_application(&app, &tenant, jar);
+    };
+    let Some(booking_id) = app_of(&mut s).booking_id else {
+        return Ok(Redirect::to(&apply_url(&tenant, "")).into_response());
+    };
+    let booking = bookings::find(&app.db, booking_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (jar, mut ctx) = base_context(&app, &tenant, jar);
+    ctx.insert(
+        "receipt_number",
+        &receipt::format_receipt(&booking.receipt_number),
+    );
+    ctx.insert("email", &app_of(&mut s).email);
+    Ok((jar, render(&app, "resident/done.html", &ctx)?).into_response())
+}

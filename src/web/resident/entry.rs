@@ -1,0 +1,386 @@
+//! Steps 2–3: who is booking (番号1 + 誕生日 per person, 番号2 when needed) and the
+//! address the check mail goes to; then メール送信完了.
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use serde::Serialize;
+
+use super::{base_context, load_tenant, mails};
+use crate::app::AppState;
+use crate::core::resident_input::{
+    self, EmailAddress, NumberFormat, birthdate_from_parts, format_date_ja, parse_birthdate,
+    year_label,
+};
+use crate::db::notices::{self, Notice};
+use crate::db::tenants::Tenant;
+use crate::db::{bookings, verifications};
+use crate::secrets::random_token;
+use crate::web::error::WebError;
+use crate::web::render;
+use crate::web::session::{self, ResidentData, check_csrf};
+
+pub const NOT_IDENTIFIED: &str = "交付対象を特定できませんでした。番号2も入力してください。";
+pub const NOT_FOUND_WITH_NUMBER2: &str =
+    "交付対象を特定できませんでした。番号2と誕生日をご確認ください。";
+pub const ALREADY_BOOKED: &str = "この交付通知書はすでに予約済みです。予約内容の確認・変更・取消は「予約を照会する」から行ってください。";
+
+/// One person's block on the entry form, as typed, with its messages.
+#[derive(Debug, Clone, Default, Serialize)]
+struct PersonEntry {
+    index: usize,
+    number1: String,
+    birth_text: String,
+    birth_year: String,
+    birth_month: String,
+    birth_day: String,
+    number2: String,
+    show_number2: bool,
+    /// "1972年4月15日(昭和47年)" once the birthdate parsed: show what was understood.
+    understood: Option<String>,
+    errors: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct YearOption {
+    value: i32,
+    label: String,
+}
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name).cloned().unwrap_or_default()
+}
+
+fn party_options(tenant: &Tenant) -> Vec<i32> {
+    (1..=tenant.max_party_size.max(1)).collect()
+}
+
+fn parse_party(input: &str, tenant: &Tenant) -> Option<usize> {
+    let n: i32 = resident_input::fold_digits(input).parse().ok()?;
+    (1..=tenant.max_party_size)
+        .contains(&n)
+        .then_some(n as usize)
+}
+
+struct EntryPage {
+    party: usize,
+    people: Vec<PersonEntry>,
+    email: String,
+    email_confirm: String,
+    errors: BTreeMap<&'static str, String>,
+}
+
+fn render_entry(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    page: &EntryPage,
+) -> Result<Response, WebError> {
+    let (jar, mut ctx) = base_context(app, tenant, jar);
+    let this_year = app.clock.today().year();
+    let years: Vec<YearOption> = (1900..=this_year)
+        .rev()
+        .map(|y| YearOption {
+            value: y,
+            label: year_label(y),
+        })
+        .collect();
+    let number1_help = NumberFormat::parse(&tenant.number1_format)
+        .map(|f| f.describe())
+        .unwrap_or_default();
+    let number2_help = NumberFormat::parse(&tenant.number2_format)
+        .map(|f| f.describe())
+        .unwrap_or_default();
+    let mut summary: Vec<(String, String)> = Vec::new();
+    for (field, message) in &page.errors {
+        summary.push((field.to_string(), message.clone()));
+    }
+    for p in &page.people {
+        for (field, message) in &p.errors {
+            summary.push((
+                format!("{field}_{}", p.index),
+                format!("{}人目: {message}", p.index),
+            ));
+        }
+    }
+    ctx.insert("party", &page.party);
+    ctx.insert("party_options", &party_options(tenant));
+    ctx.insert("people", &page.people);
+    ctx.insert("email", &page.email);
+    ctx.insert("email_confirm", &page.email_confirm);
+    ctx.insert("errors", &page.errors);
+    ctx.insert("error_summary", &summary);
+    ctx.insert("years", &years);
+    ctx.insert("months", &(1..=12).collect::<Vec<_>>());
+    ctx.insert("days", &(1..=31).collect::<Vec<_>>());
+    ctx.insert("number1_help", &number1_help);
+    ctx.insert("number2_help", &number2_help);
+    let status = if summary.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, jar, render(app, "resident/entry.html", &ctx)?).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct PartyQuery {
+    party: Option<String>,
+}
+
+/// GET: the empty form; `?party=N` shows N people (the select works without JavaScript
+/// through its own small form).
+pub async fn show(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PartyQuery>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let party = q
+        .party
+        .as_deref()
+        .and_then(|p| parse_party(p, &tenant))
+        .unwrap_or(1);
+    let people = (1..=party)
+        .map(|index| PersonEntry {
+            index,
+            ..PersonEntry::default()
+        })
+        .collect();
+    render_entry(
+        &app,
+        &tenant,
+        jar,
+        &EntryPage {
+            party,
+            people,
+            email: String::new(),
+            email_confirm: String::new(),
+            errors: BTreeMap::new(),
+        },
+    )
+}
+
+/// POST: check every field, identify each notice, then mail the link.
+pub async fn submit(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let form: HashMap<String, String> = fields.into_iter().collect();
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let today = app.clock.today();
+    let mut errors = BTreeMap::new();
+    let party = match parse_party(&field(&form, "party"), &tenant) {
+        Some(n) => n,
+        None => {
+            errors.insert(
+                "party",
+                format!(
+                    "同時に予約する人数は1〜{}人の中から選んでください。",
+                    tenant.max_party_size
+                ),
+            );
+            1
+        }
+    };
+    let number1_format = NumberFormat::parse(&tenant.number1_format)
+        .map_err(|e| WebError::Internal(format!("tenant number1 format: {e}")))?;
+    let number2_format = NumberFormat::parse(&tenant.number2_format)
+        .map_err(|e| WebError::Internal(format!("tenant number2 format: {e}")))?;
+
+    // First pass: the shape of every field.
+    let mut people = Vec::with_capacity(party);
+    let mut parsed = Vec::with_capacity(party);
+    for index in 1..=party {
+        let mut p = PersonEntry {
+            index,
+            number1: field(&form, &format!("number1_{index}")),
+            birth_text: field(&form, &format!("birth_text_{index}")),
+            birth_year: field(&form, &format!("birth_year_{index}")),
+            birth_month: field(&form, &format!("birth_month_{index}")),
+            birth_day: field(&form, &format!("birth_day_{index}")),
+            number2: field(&form, &format!("number2_{index}")),
+            show_number2: field(&form, &format!("show_number2_{index}")) == "1",
+            ..PersonEntry::default()
+        };
+        let number1 = number1_format
+            .parse_number("番号1", &p.number1)
+            .map_err(|e| p.errors.insert("number1", e.message()))
+            .ok();
+        let birthdate = if !p.birth_text.trim().is_empty() {
+            parse_birthdate(&p.birth_text, today)
+        } else {
+            birthdate_from_parts(&p.birth_year, &p.birth_month, &p.birth_day, today)
+        };
+        let birthdate = match birthdate {
+            Ok(d) => {
+                p.understood = Some(format_date_ja(d));
+                Some(d)
+            }
+            Err(e) => {
+                p.errors.insert("birthdate", e.message());
+                None
+            }
+        };
+        let number2 = if p.show_number2 && !p.number2.trim().is_empty() {
+            number2_format
+                .parse_number("番号2", &p.number2)
+                .map_err(|e| p.errors.insert("number2", e.message()))
+                .ok()
+        } else {
+            None
+        };
+        parsed.push((number1, birthdate, number2));
+        people.push(p);
+    }
+    let email_input = field(&form, "email");
+    let email_confirm = field(&form, "email_confirm");
+    let email = match EmailAddress::parse(&email_input) {
+        Ok(e) => {
+            if !resident_input::confirm_matches(&e, &email_confirm) {
+                errors.insert(
+                    "email_confirm",
+                    "確認用のメールアドレスが一致しません。同じメールアドレスを入力してください。"
+                        .to_string(),
+                );
+            }
+            Some(e)
+        }
+        Err(e) => {
+            errors.insert("email", e.message());
+            None
+        }
+    };
+
+    // Second pass, only when every field is well formed: find the notices.
+    let fields_ok = errors.is_empty() && people.iter().all(|p| p.errors.is_empty());
+    let mut found: Vec<Notice> = Vec::new();
+    if fields_ok {
+        for (p, (number1, birthdate, number2)) in people.iter_mut().zip(&parsed) {
+            let (Some(number1), Some(birthdate)) = (number1, birthdate) else {
+                continue;
+            };
+            if let Some(number2) = number2 {
+                match notices::find_by_number2(&app.db, tenant.id, number2, *birthdate).await? {
+                    Some(n) => found.push(n),
+                    None => {
+                        p.errors
+                            .insert("number2", NOT_FOUND_WITH_NUMBER2.to_string());
+                    }
+                }
+                continue;
+            }
+            let mut matches =
+                notices::find_by_number1(&app.db, tenant.id, number1, *birthdate).await?;
+            if matches.len() == 1 {
+                found.push(matches.remove(0));
+            } else {
+                p.show_number2 = true;
+                p.errors.insert("number2", NOT_IDENTIFIED.to_string());
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (p, n) in people.iter_mut().zip(&found) {
+            if !seen.insert(n.id) {
+                p.errors.insert(
+                    "number1",
+                    "同じ交付通知書が重複して入力されています。".to_string(),
+                );
+            }
+        }
+        if people.iter().all(|p| p.errors.is_empty()) && found.len() == party {
+            let ids: Vec<i64> = found.iter().map(|n| n.id).collect();
+            let booked = bookings::notices_with_active_booking(&app.db, &ids).await?;
+            for (p, n) in people.iter_mut().zip(&found) {
+                if booked.contains(&n.id) {
+                    p.errors.insert("number1", ALREADY_BOOKED.to_string());
+                }
+            }
+        }
+    }
+    let all_ok =
+        errors.is_empty() && people.iter().all(|p| p.errors.is_empty()) && found.len() == party;
+    let (true, Some(email)) = (all_ok, email) else {
+        return render_entry(
+            &app,
+            &tenant,
+            jar,
+            &EntryPage {
+                party,
+                people,
+                email: email_input,
+                email_confirm,
+                errors,
+            },
+        );
+    };
+
+    let token = random_token(20);
+    let now = app.clock.now_unix();
+    let expires_at = now + i64::from(tenant.verification_ttl_min) * 60;
+    let mail = mails::verification(&app, &tenant, email.as_str(), &token, expires_at)?;
+    let notice_ids: Vec<i64> = found.iter().map(|n| n.id).collect();
+    let notice_ids_json = serde_json::to_string(&notice_ids).expect("ids serialise");
+    verifications::create(
+        &app.db,
+        &verifications::NewVerification {
+            tenant_id: tenant.id,
+            token_hash: &app.secrets.keyed_hash("verification", &token),
+            email: email.as_str(),
+            notice_ids: &notice_ids_json,
+            expires_at,
+            created_at: now,
+        },
+        &mail,
+    )
+    .await?;
+    app.mail_wakeup.notify_one();
+    let summary = people
+        .iter()
+        .map(|p| {
+            format!(
+                "{}人目:誕生日 {}",
+                p.index,
+                p.understood.clone().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (jar, _) = session::start(
+        &app,
+        jar,
+        tenant.id,
+        ResidentData {
+            flash: Some(format!("{}\n送信先:{}", summary, email.as_str())),
+            ..ResidentData::default()
+        },
+    )
+    .await?;
+    Ok((jar, Redirect::to(&format!("/t/{}/entry/sent", tenant.slug))).into_response())
+}
+
+/// メール送信完了.
+pub async fn sent(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    let mut summary: Vec<String> = Vec::new();
+    if let Some(mut s) = session::load(&app, &jar, tenant.id).await? {
+        if let Some(flash) = s.take_flash() {
+            summary = flash.lines().map(str::to_string).collect();
+        }
+        session::save(&app, &s).await?;
+    }
+    let (jar, mut ctx) = base_context(&app, &tenant, jar);
+    ctx.insert("summary", &summary);
+    ctx.insert("ttl_min", &tenant.verification_ttl_min);
+    Ok((jar, render(&app, "resident/entry_sent.html", &ctx)?).into_response())
+}

@@ -1,0 +1,226 @@
+//! The 予約日選択 grid as a template sees it: both widths (two weeks for wide screens,
+//! one week for phones, switched by CSS), each with its own paging links.
+use serde::Serialize;
+use time::Date;
+
+use crate::core::grid::{self, BookingRules, Cell, GridWidth, SlotView};
+use crate::core::holidays;
+use crate::db::DbError;
+use crate::db::slots;
+
+#[derive(Serialize)]
+pub struct DayHeader {
+    iso: String,
+    /// "12/1"
+    label: String,
+    /// "火"
+    weekday: &'static str,
+    /// "12月1日(火)" for screen readers
+    long: String,
+    /// weekday, saturday, sunday or holiday: colour and a word, never colour alone
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct CellView {
+    /// select, full, closed, past or empty
+    kind: &'static str,
+    slot_id: Option<i64>,
+    free: i32,
+    /// What a screen reader says for a button: "12月1日(火) 09:00 空き2".
+    label: String,
+}
+
+#[derive(Serialize)]
+pub struct RowView {
+    time: String,
+    cells: Vec<CellView>,
+}
+
+#[derive(Serialize)]
+pub struct GridView {
+    /// wide or narrow: CSS shows one of the two
+    width: &'static str,
+    width_label: &'static str,
+    /// how far << and >> move
+    far_label: &'static str,
+    days: Vec<DayHeader>,
+    rows: Vec<RowView>,
+    prev: Option<String>,
+    next: Option<String>,
+    prev_far: Option<String>,
+    next_far: Option<String>,
+    range: String,
+    has_selectable: bool,
+}
+
+#[derive(Serialize)]
+pub struct GridPair {
+    pub wide: GridView,
+    pub narrow: GridView,
+}
+
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+fn weekday_ja(d: Date) -> &'static str {
+    WEEKDAYS[d.weekday().number_days_from_monday() as usize]
+}
+
+fn day_header(d: Date) -> DayHeader {
+    let weekday = weekday_ja(d);
+    let kind = if holidays::is_national_holiday(d) {
+        "holiday"
+    } else {
+        match d.weekday() {
+            time::Weekday::Saturday => "saturday",
+            time::Weekday::Sunday => "sunday",
+            _ => "weekday",
+        }
+    };
+    DayHeader {
+        iso: d.to_string(),
+        label: format!("{}/{}", d.month() as u8, d.day()),
+        weekday,
+        long: format!("{}月{}日({})", d.month() as u8, d.day(), weekday),
+        kind,
+    }
+}
+
+fn view(
+    slots: &[SlotView],
+    party: i32,
+    rules: &BookingRules,
+    width: GridWidth,
+    page: grid::GridPage,
+) -> GridView {
+    let g = grid::build_grid(slots, party, rules, page.first_day, page.days);
+    let days: Vec<DayHeader> = g.days.iter().map(|d| day_header(*d)).collect();
+    let rows =
+        g.times
+            .iter()
+            .zip(&g.rows)
+            .map(|((start, _end), cells)| RowView {
+                time: grid::format_hhmm(*start),
+                cells: cells
+                    .iter()
+                    .zip(&days)
+                    .map(|(cell, day)| {
+                        let time = grid::format_hhmm(*start);
+                        match cell {
+                            Cell::Selectable { slot_id, free } => CellView {
+                                kind: "select",
+                                slot_id: Some(*slot_id),
+                                free: *free,
+                                label: format!("{} {} 空き{}", day.long, time, free),
+                            },
+                            Cell::Unavailable { free, reason } => {
+                                let kind = match reason {
+                                    grid::Unavailability::Full => "full",
+                                    grid::Unavailability::GroupDoesNotFit => "closed",
+                                    grid::Unavailability::Past
+                                    | grid::Unavailability::BeyondWindow => "past",
+                                };
+                                CellView {
+                                    kind,
+                                    slot_id: None,
+                                    free: *free,
+                                    label: format!("{} {} 予約できません", day.long, time),
+                                }
+                            }
+                            Cell::Empty => CellView {
+                                kind: "empty",
+                                slot_id: None,
+                                free: 0,
+                                label: String::new(),
+                            },
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+    let last = page
+        .first_day
+        .saturating_add(time::Duration::days(i64::from(page.days) - 1));
+    let (width, width_label, far_label) = match width {
+        GridWidth::Wide => ("wide", "2週間表示", "1か月"),
+        GridWidth::Narrow => ("narrow", "1週間表示", "2週間"),
+    };
+    GridView {
+        width,
+        width_label,
+        far_label,
+        has_selectable: g.has_selectable(),
+        range: format!(
+            "{}月{}日({})〜{}月{}日({})",
+            page.first_day.month() as u8,
+            page.first_day.day(),
+            weekday_ja(page.first_day),
+            last.month() as u8,
+            last.day(),
+            weekday_ja(last)
+        ),
+        days,
+        rows,
+        prev: page.prev.map(|d| d.to_string()),
+        next: page.next.map(|d| d.to_string()),
+        prev_far: page.prev_far.map(|d| d.to_string()),
+        next_far: page.next_far.map(|d| d.to_string()),
+    }
+}
+
+/// Both grids for one counter, starting from `from` (None: today).
+pub async fn build(
+    db: &crate::db::Db,
+    counter_id: i64,
+    party: i32,
+    rules: &BookingRules,
+    from: Option<Date>,
+) -> Result<GridPair, DbError> {
+    let wide_page = grid::page(GridWidth::Wide, from, rules);
+    let narrow_page = grid::page(GridWidth::Narrow, from, rules);
+    let first = wide_page.first_day.min(narrow_page.first_day);
+    let last = wide_page.first_day.saturating_add(time::Duration::days(14));
+    let rows = slots::find_by_counter_days(db, counter_id, first, last).await?;
+    let views: Vec<SlotView> = rows.iter().map(slot_view).collect();
+    Ok(GridPair {
+        wide: view(&views, party, rules, GridWidth::Wide, wide_page),
+        narrow: view(&views, party, rules, GridWidth::Narrow, narrow_page),
+    })
+}
+
+pub fn slot_view(s: &slots::Slot) -> SlotView {
+    SlotView {
+        id: s.id,
+        day: s.day,
+        start_min: s.start_min,
+        end_min: s.end_min,
+        capacity: s.capacity,
+        taken: s.taken,
+    }
+}
+
+/// The run a group would take starting at `slot_id` on this counter, checked against the
+/// current places: None when it is not (or no longer) bookable.
+pub async fn run_from(
+    db: &crate::db::Db,
+    counter_id: i64,
+    slot_id: i64,
+    party: i32,
+    rules: &BookingRules,
+) -> Result<Option<Vec<i64>>, DbError> {
+    let Some(first) = slots::find(db, slot_id).await? else {
+        return Ok(None);
+    };
+    if first.counter_id != counter_id {
+        return Ok(None);
+    }
+    let day = slots::find_by_counter_days(db, counter_id, first.day, first.day).await?;
+    let views: Vec<SlotView> = day.iter().map(slot_view).collect();
+    Ok(grid::contiguous_run(&views, slot_id, party, rules))
+}
+
+/// `?from=2026-12-01` as a date; anything else is ignored (the grid starts today).
+pub fn parse_from(from: Option<&str>) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    from.and_then(|s| Date::parse(s, &format).ok())
+}

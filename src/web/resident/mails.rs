@@ -1,0 +1,222 @@
+//! The resident's mails, built from `mail_templates/` with the facts of a booking. Built
+//! before the write transaction that queues them (rendering is no work for a transaction).
+use serde::Serialize;
+use time::Date;
+
+use crate::app::App;
+use crate::core::deadline;
+use crate::core::grid::format_hhmm;
+use crate::core::receipt;
+use crate::core::resident_input::format_date_with_weekday;
+use crate::db::bookings::NewPerson;
+use crate::db::notices::Notice;
+use crate::db::outbox::OutgoingMail;
+use crate::db::tenants::{Counter, Tenant};
+use crate::web::error::WebError;
+
+/// What pages and mails show of a counter.
+#[derive(Serialize)]
+pub struct CounterView {
+    pub name: String,
+    pub address: String,
+    pub directions: String,
+    pub map_url: Option<String>,
+}
+
+impl From<Counter> for CounterView {
+    fn from(c: Counter) -> CounterView {
+        CounterView {
+            name: c.name,
+            address: c.address,
+            directions: c.directions,
+            map_url: c.map_url,
+        }
+    }
+}
+
+/// The keyed hash stored for a lookup password: bound to the tenant and receipt, so a hash
+/// copied to another booking is worthless.
+pub fn password_hash(app: &App, tenant_id: i64, receipt_number: &str, password: &str) -> String {
+    app.secrets.keyed_hash(
+        "receipt-password",
+        &format!("{tenant_id}:{receipt_number}:{password}"),
+    )
+}
+
+fn render(
+    app: &App,
+    tenant: &Tenant,
+    name: &str,
+    ctx: &tera::Context,
+    to: &str,
+) -> Result<OutgoingMail, WebError> {
+    app.mail_templates
+        .render(name, ctx, to, Some(&tenant.slug))
+        .map_err(|e| WebError::Internal(format!("mail template {name}: {e:?}")))
+}
+
+fn tenant_context(app: &App, tenant: &Tenant) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("tenant_name", &tenant.name);
+    ctx.insert("contact", &tenant.contact);
+    ctx.insert(
+        "lookup_url",
+        &format!(
+            "{}/t/{}/lookup",
+            app.settings.server.public_url.trim_end_matches('/'),
+            tenant.slug
+        ),
+    );
+    ctx
+}
+
+/// 【連絡先アドレス確認メール】 with the single-use link.
+pub fn verification(
+    app: &App,
+    tenant: &Tenant,
+    to: &str,
+    token: &str,
+    expires_at: i64,
+) -> Result<OutgoingMail, WebError> {
+    let mut ctx = tenant_context(app, tenant);
+    ctx.insert(
+        "link",
+        &format!(
+            "{}/t/{}/apply/{}",
+            app.settings.server.public_url.trim_end_matches('/'),
+            tenant.slug,
+            token
+        ),
+    );
+    ctx.insert(
+        "expires_at",
+        &deadline::format_deadline_ja(deadline::jst_from_unix(expires_at)),
+    );
+    render(app, tenant, "verification", &ctx, to)
+}
+
+pub struct BookingFacts<'a> {
+    pub receipt_number: &'a str,
+    /// Only in the completion mail (and a resend with a new password).
+    pub password: Option<&'a str>,
+    pub day: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+    pub people: &'a [NewPerson],
+    pub notices: &'a [Notice],
+}
+
+#[derive(Serialize)]
+struct PersonLine {
+    name: String,
+    number1: String,
+}
+
+fn booking_context(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+) -> tera::Context {
+    let mut ctx = tenant_context(app, tenant);
+    ctx.insert(
+        "receipt_number",
+        &receipt::format_receipt(facts.receipt_number),
+    );
+    ctx.insert(
+        "password",
+        &facts
+            .password
+            .map(receipt::format_password)
+            .unwrap_or_default(),
+    );
+    ctx.insert("counter_name", &counter.name);
+    ctx.insert("counter_address", &counter.address);
+    ctx.insert("directions", &counter.directions);
+    ctx.insert("date", &format_date_with_weekday(facts.day));
+    ctx.insert(
+        "time",
+        &format!(
+            "{}〜{}",
+            format_hhmm(facts.start_min),
+            format_hhmm(facts.end_min)
+        ),
+    );
+    let people: Vec<PersonLine> = facts
+        .people
+        .iter()
+        .map(|p| PersonLine {
+            name: p.name.clone(),
+            number1: p
+                .notice_id
+                .and_then(|id| facts.notices.iter().find(|n| n.id == id))
+                .map(|n| receipt::mask_number(&n.number1))
+                .unwrap_or_default(),
+        })
+        .collect();
+    ctx.insert("people", &people);
+    let start = deadline::slot_start(facts.day, facts.start_min);
+    ctx.insert(
+        "cancel_deadline",
+        &deadline::format_deadline_ja(deadline::cancellation_deadline(
+            start,
+            tenant.cancel_deadline_hours,
+        )),
+    );
+    ctx
+}
+
+/// The .ics for the visit.
+fn calendar(tenant: &Tenant, counter: &Counter, facts: &BookingFacts<'_>, now: i64) -> String {
+    crate::core::ics::to_ics(&crate::core::ics::CalendarEvent {
+        uid: format!("{}-{}@madoguchi", tenant.slug, facts.receipt_number),
+        summary: format!("{} マイナンバーカード受取", tenant.name),
+        location: format!("{} {}", counter.name, counter.address),
+        description: format!(
+            "受付番号: {}\n{}",
+            receipt::format_receipt(facts.receipt_number),
+            counter.directions
+        ),
+        start: deadline::slot_start(facts.day, facts.start_min),
+        end: deadline::slot_start(facts.day, facts.end_min),
+        stamp_unix: now,
+    })
+}
+
+/// 【予約完了通知メール】: receipt, password, where and when, who, and a calendar file.
+pub fn booking_confirmed(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    to: &str,
+) -> Result<OutgoingMail, WebError> {
+    let ctx = booking_context(app, tenant, counter, facts);
+    let mut mail = render(app, tenant, "booking_confirmed", &ctx, to)?;
+    mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix()));
+    Ok(mail)
+}
+
+pub fn booking_changed(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    to: &str,
+) -> Result<OutgoingMail, WebError> {
+    let ctx = booking_context(app, tenant, counter, facts);
+    let mut mail = render(app, tenant, "booking_changed", &ctx, to)?;
+    mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix()));
+    Ok(mail)
+}
+
+pub fn booking_cancelled(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    to: &str,
+) -> Result<OutgoingMail, WebError> {
+    let ctx = booking_context(app, tenant, counter, facts);
+    render(app, tenant, "booking_cancelled", &ctx, to)
+}
