@@ -67,6 +67,61 @@ pub struct NewBooking<'a> {
     pub now: i64,
 }
 
+/// Where and when a run of slots is: the first slot's start to the last slot's end.
+pub struct Span {
+    pub counter_id: i64,
+    pub day: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+}
+
+/// Steps on a booking's places inside a caller's write transaction.
+trait BookingSlotWrites {
+    fn span_of_in(
+        &mut self,
+        slot_ids: &[i64],
+    ) -> impl Future<Output = Result<Option<Span>, DbError>> + Send;
+    fn attach_slots_in(
+        &mut self,
+        booking_id: i64,
+        slot_ids: &[i64],
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(BookingSlotWrites {
+    async fn span_of_in(&mut self, slot_ids: &[i64]) -> Result<Option<Span>, DbError> {
+        let spans: Vec<(i64, Date, i32, i32)> = slots::table
+            .filter(slots::id.eq_any(slot_ids))
+            .order(slots::start_min)
+            .select((slots::counter_id, slots::day, slots::start_min, slots::end_min))
+            .load(self)
+            .await?;
+        Ok(match (<[_]>::first(&spans), spans.last()) {
+            (Some(first), Some(last)) => Some(Span {
+                counter_id: first.0,
+                day: first.1,
+                start_min: first.2,
+                end_min: last.3,
+            }),
+            _ => None,
+        })
+    }
+
+    async fn attach_slots_in(&mut self, booking_id: i64, slot_ids: &[i64]) -> Result<(), DbError> {
+        for (position, slot_id) in slot_ids.iter().enumerate() {
+            diesel::insert_into(booking_slots::table)
+                .values((
+                    booking_slots::booking_id.eq(booking_id),
+                    booking_slots::slot_id.eq(slot_id),
+                    booking_slots::position.eq(position as i32),
+                ))
+                .execute(self)
+                .await?;
+        }
+        Ok(())
+    }
+});
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirmed {
     Booked(i64),
@@ -102,33 +157,22 @@ pub async fn confirm(
         let Some(slot_ids) = conn.convert_hold_in(new.hold_id, new.now).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
-        let spans: Vec<(i64, Date, i32, i32)> = slots::table
-            .filter(slots::id.eq_any(&slot_ids))
-            .order(slots::start_min)
-            .select((
-                slots::counter_id,
-                slots::day,
-                slots::start_min,
-                slots::end_min,
-            ))
-            .load(conn)
-            .await?;
-        let (Some(first), Some(last)) = (<[_]>::first(&spans), spans.last()) else {
+        let Some(span) = conn.span_of_in(&slot_ids).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
         let inserted = diesel::insert_into(bookings::table)
             .values((
                 bookings::tenant_id.eq(new.tenant_id),
                 bookings::service_id.eq(new.service_id),
-                bookings::counter_id.eq(first.0),
+                bookings::counter_id.eq(span.counter_id),
                 bookings::receipt_number.eq(new.receipt_number),
                 bookings::password_hash.eq(new.password_hash),
                 bookings::email.eq(new.email),
                 bookings::email2.eq(new.email2),
                 bookings::party_size.eq(new.people.len() as i32),
-                bookings::day.eq(first.1),
-                bookings::start_min.eq(first.2),
-                bookings::end_min.eq(last.3),
+                bookings::day.eq(span.day),
+                bookings::start_min.eq(span.start_min),
+                bookings::end_min.eq(span.end_min),
                 bookings::source.eq(new.source),
                 bookings::idempotency_key.eq(new.idempotency_key),
                 bookings::created_at.eq(new.now),
@@ -148,16 +192,7 @@ pub async fn confirm(
                 });
             }
         };
-        for (position, slot_id) in slot_ids.iter().enumerate() {
-            diesel::insert_into(booking_slots::table)
-                .values((
-                    booking_slots::booking_id.eq(booking_id),
-                    booking_slots::slot_id.eq(slot_id),
-                    booking_slots::position.eq(position as i32),
-                ))
-                .execute(conn)
-                .await?;
-        }
+        conn.attach_slots_in(booking_id, &slot_ids).await?;
         for (position, person) in new.people.iter().enumerate() {
             let inserted = diesel::insert_into(booking_people::table)
                 .values((
@@ -301,36 +336,16 @@ pub async fn change_time(
         diesel::delete(booking_slots::table.filter(booking_slots::booking_id.eq(booking_id)))
             .execute(conn)
             .await?;
-        let spans: Vec<(i64, Date, i32, i32)> = slots::table
-            .filter(slots::id.eq_any(&new_slots))
-            .order(slots::start_min)
-            .select((
-                slots::counter_id,
-                slots::day,
-                slots::start_min,
-                slots::end_min,
-            ))
-            .load(conn)
-            .await?;
-        let (Some(first), Some(last)) = (<[_]>::first(&spans), spans.last()) else {
+        let Some(span) = conn.span_of_in(&new_slots).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
-        for (position, slot_id) in new_slots.iter().enumerate() {
-            diesel::insert_into(booking_slots::table)
-                .values((
-                    booking_slots::booking_id.eq(booking_id),
-                    booking_slots::slot_id.eq(slot_id),
-                    booking_slots::position.eq(position as i32),
-                ))
-                .execute(conn)
-                .await?;
-        }
+        conn.attach_slots_in(booking_id, &new_slots).await?;
         diesel::update(bookings::table.find(booking_id))
             .set((
-                bookings::counter_id.eq(first.0),
-                bookings::day.eq(first.1),
-                bookings::start_min.eq(first.2),
-                bookings::end_min.eq(last.3),
+                bookings::counter_id.eq(span.counter_id),
+                bookings::day.eq(span.day),
+                bookings::start_min.eq(span.start_min),
+                bookings::end_min.eq(span.end_min),
                 bookings::updated_at.eq(now),
             ))
             .execute(conn)

@@ -756,6 +756,7 @@ pub async fn book(
         .collect();
     let email2 = EmailAddress::parse(&application.email2).ok();
     let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
+    let notices = notices::find_many(&app.db, tenant.id, &application.notice_ids).await?;
     // A receipt number is drawn at random; on the rare collision, draw again.
     for _ in 0..5 {
         let receipt_number = random_digits(receipt::RECEIPT_DIGITS);
@@ -772,7 +773,7 @@ pub async fn book(
                 start_min: hold.start_min,
                 end_min: hold.end_min,
                 people: &people,
-                notices: &notices::find_many(&app.db, tenant.id, &application.notice_ids).await?,
+                notices: &notices,
             },
             &application.email,
         )?;
