@@ -3,6 +3,7 @@
 //! diesel's `MultiConnection` is sync-only, so the two backends are an enum and the macros
 //! [`db_read!`](crate::db_read) and [`db_write!`](crate::db_write) run the same query body
 //! against whichever concrete connection the pool hands out.
+pub mod audit;
 pub mod bookings;
 pub mod holds;
 pub mod notices;
@@ -11,6 +12,7 @@ pub mod schedule;
 pub mod schema;
 pub mod sessions;
 pub mod slots;
+pub mod staff;
 pub mod tenants;
 pub mod verifications;
 

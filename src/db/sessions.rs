@@ -77,3 +77,14 @@ pub async fn delete(db: &Db, id_hash: &str) -> Result<(), DbError> {
         Ok(())
     })
 }
+
+/// Binds a staff session to its member of staff.
+pub async fn set_staff_user(db: &Db, id_hash: &str, staff_user_id: i64) -> Result<(), DbError> {
+    db_write!(db, |conn| {
+        diesel::update(web_sessions::table.find(id_hash))
+            .set(web_sessions::staff_user_id.eq(staff_user_id))
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}

@@ -7,6 +7,7 @@ mod health;
 mod home;
 pub mod resident;
 pub mod session;
+pub mod staff;
 
 use std::time::Duration;
 
@@ -70,6 +71,7 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(home::static_file))
+        .merge(staff::routes())
         .route("/dev/samples", get(dev::samples))
         .route("/dev/mailbox", get(dev_mailbox::list))
         .route("/dev/mailbox/{id}", get(dev_mailbox::show))

@@ -6,3 +6,8 @@ mod race;
 mod resident;
 mod resident_edges;
 mod slots;
+mod staff_auth;
+mod staff_import;
+mod staff_phone;
+mod staff_roster;
+mod staff_schedule;

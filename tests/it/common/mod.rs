@@ -208,3 +208,36 @@ pub fn line_value(text: &str, label: &str) -> Option<String> {
         .find(|l| !l.is_empty())
         .map(str::to_string)
 }
+
+impl TestApp {
+    /// A browser logged in to the demo's console as `login` (created as `role` unless it
+    /// is the demo admin).
+    pub async fn staff_client(&self, login: &str, role: madoguchi::db::tenants::Role) -> client::Client {
+        let tenant = self.demo_tenant().await;
+        let password = if login == madoguchi::demo::ADMIN_LOGIN {
+            madoguchi::demo::ADMIN_PASSWORD.to_string()
+        } else {
+            let password = format!("{login}-password-123");
+            let hash = madoguchi::secrets::hash_password(&password);
+            madoguchi::db::tenants::add_staff(self.db(), tenant.id, login, login, &hash, role, 0)
+                .await
+                .unwrap();
+            password
+        };
+        let mut client = self.client();
+        let page = client.get("/t/demo/staff/login").await;
+        let done = client
+            .post_form(
+                "/t/demo/staff/login",
+                &[("csrf", &csrf(&page.body)), ("login", login), ("password", &password)],
+            )
+            .await;
+        assert_eq!(done.location.as_deref(), Some("/t/demo/staff/roster"), "{}", done.text());
+        client
+    }
+
+    pub async fn admin_client(&self) -> client::Client {
+        self.staff_client(madoguchi::demo::ADMIN_LOGIN, madoguchi::db::tenants::Role::Admin)
+            .await
+    }
+}

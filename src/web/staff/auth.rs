@@ -1,0 +1,199 @@
+//! Staff login and logout. Passwords are Argon2 hashes; every login gets a new session id;
+//! a session ends after 30 idle minutes.
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+
+use crate::app::{App, AppState};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{sessions, staff, tenants};
+use crate::secrets::{random_token, verify_password};
+use crate::web::error::WebError;
+use crate::web::render;
+use crate::web::session::{check_csrf, csrf_token};
+
+pub const IDLE_SECS: i64 = 30 * 60;
+pub const LOGIN_FAILED: &str = "ログインIDまたはパスワードが正しくありません。";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/t/{tenant}/staff", get(home))
+        .route("/t/{tenant}/staff/", get(home))
+        .route("/t/{tenant}/staff/login", get(login_form).post(login))
+        .route("/t/{tenant}/staff/logout", post(logout))
+}
+
+fn cookie_name(app: &App) -> &'static str {
+    if app.settings.security.https {
+        "__Host-mdg_staff"
+    } else {
+        "mdg_staff"
+    }
+}
+
+pub struct StaffSession {
+    pub id_hash: String,
+    pub staff_user_id: i64,
+}
+
+/// The live staff session for this tenant; slides its idle timeout.
+pub async fn load_session(
+    app: &App,
+    jar: &CookieJar,
+    tenant_id: i64,
+) -> Result<Option<StaffSession>, WebError> {
+    let Some(cookie) = jar.get(cookie_name(app)) else {
+        return Ok(None);
+    };
+    let id_hash = app.secrets.keyed_hash("staff-session", cookie.value());
+    let now = app.clock.now_unix();
+    let Some(row) = sessions::load(&app.db, &id_hash, now).await? else {
+        return Ok(None);
+    };
+    let (Some(staff_user_id), true, true) =
+        (row.staff_user_id, row.tenant_id == tenant_id, row.kind == "staff")
+    else {
+        return Ok(None);
+    };
+    sessions::save(&app.db, &id_hash, &row.data, now + IDLE_SECS).await?;
+    Ok(Some(StaffSession {
+        id_hash,
+        staff_user_id,
+    }))
+}
+
+pub async fn home(Path(slug): Path<String>) -> Redirect {
+    Redirect::to(&format!("/t/{slug}/staff/roster"))
+}
+
+fn render_login(
+    app: &AppState,
+    tenant: &tenants::Tenant,
+    jar: CookieJar,
+    login: &str,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
+    let (jar, csrf) = csrf_token(app, jar);
+    let mut ctx = tera::Context::new();
+    ctx.insert("tenant_name", &tenant.name);
+    ctx.insert("tenant_slug", &tenant.slug);
+    ctx.insert("csrf", &csrf);
+    ctx.insert("login", login);
+    ctx.insert("error", &error);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, jar, render(app, "staff/login.html", &ctx)?).into_response())
+}
+
+pub async fn login_form(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let tenant = tenants::find_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render_login(&app, &tenant, jar, "", None)
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let tenant = tenants::find_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    check_csrf(&app, &jar, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let login = form.get("login").map(|s| s.trim()).unwrap_or("").to_string();
+    let password = form.get("password").cloned().unwrap_or_default();
+    let user = staff::find_by_login(&app.db, tenant.id, &login).await?;
+    // Hash even when the login is unknown, so timing does not tell which part was wrong.
+    let phc = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        return render_login(&app, &tenant, jar, &login, Some(LOGIN_FAILED));
+    };
+    // A fresh id at every login: a session id planted before login is worthless after it.
+    if let Some(old) = jar.get(cookie_name(&app)) {
+        sessions::delete(&app.db, &app.secrets.keyed_hash("staff-session", old.value())).await?;
+    }
+    let id = random_token(20);
+    let now = app.clock.now_unix();
+    sessions::create(
+        &app.db,
+        &app.secrets.keyed_hash("staff-session", &id),
+        tenant.id,
+        "staff",
+        "{}",
+        now + IDLE_SECS,
+        now,
+    )
+    .await?;
+    sessions::set_staff_user(&app.db, &app.secrets.keyed_hash("staff-session", &id), user.id)
+        .await?;
+    audit::record(
+        &app.db,
+        &AuditEntry {
+            tenant_id: tenant.id,
+            staff_user_id: Some(user.id),
+            action: "login",
+            booking_id: None,
+            detail: "ログイン",
+            now,
+        },
+    )
+    .await?;
+    let mut c = Cookie::new(cookie_name(&app), id);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Strict);
+    c.set_path("/");
+    c.set_secure(app.settings.security.https);
+    Ok((
+        jar.add(c),
+        Redirect::to(&format!("/t/{}/staff/roster", tenant.slug)),
+    )
+        .into_response())
+}
+
+pub async fn logout(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    check_csrf(&app, &jar, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    if let Some(c) = jar.get(cookie_name(&app)) {
+        sessions::delete(&app.db, &app.secrets.keyed_hash("staff-session", c.value())).await?;
+    }
+    let mut gone = Cookie::from(cookie_name(&app));
+    gone.set_path("/");
+    Ok((
+        jar.remove(gone),
+        Redirect::to(&format!("/t/{slug}/staff/login")),
+    )
+        .into_response())
+}
+
+/// An Argon2 hash of a random password nobody knows, verified against when the login does
+/// not exist, so both cases cost the same.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::secrets::hash_password(&random_token(16)))
+}

@@ -1,0 +1,124 @@
+//! The staff console: login per municipality, then the day's roster, phone bookings, the
+//! schedule, the notice import, settings and the audit log. Each page group has its own
+//! module exposing `routes()`; they are merged here under `/t/{tenant}/staff`.
+pub mod auth;
+pub mod audit;
+pub mod imports;
+pub mod phone;
+pub mod roster;
+pub mod schedule;
+pub mod settings;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+
+use super::error::WebError;
+use crate::app::{App, AppState};
+use crate::db::staff::{self, StaffUser};
+use crate::db::tenants::{self, Role, Tenant};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(roster::routes())
+        .merge(phone::routes())
+        .merge(schedule::routes())
+        .merge(imports::routes())
+        .merge(settings::routes())
+        .merge(audit::routes())
+}
+
+/// The member of staff behind this request, for the tenant in the URL.
+pub struct Staff {
+    pub tenant: Tenant,
+    pub user: StaffUser,
+    pub role: Role,
+    pub csrf: String,
+}
+
+impl Staff {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The context every console page starts from.
+    pub fn context(&self) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("tenant_name", &self.tenant.name);
+        ctx.insert("tenant_slug", &self.tenant.slug);
+        ctx.insert("staff_name", &self.user.display_name);
+        ctx.insert("is_admin", &self.is_admin());
+        ctx.insert("csrf", &self.csrf);
+        ctx
+    }
+
+    pub fn url(&self, rest: &str) -> String {
+        format!("/t/{}/staff{}", self.tenant.slug, rest)
+    }
+}
+
+/// Why a console request was not let through.
+pub enum Denied {
+    /// Not logged in (or idle too long, or logged in for another municipality).
+    Login(String),
+    /// Logged in, but the page is for admins: answered 404 so it reveals nothing.
+    Forbidden,
+    Error(WebError),
+}
+
+impl From<WebError> for Denied {
+    fn from(e: WebError) -> Denied {
+        Denied::Error(e)
+    }
+}
+
+impl From<crate::db::DbError> for Denied {
+    fn from(e: crate::db::DbError) -> Denied {
+        Denied::Error(e.into())
+    }
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::Login(url) => Redirect::to(&url).into_response(),
+            Denied::Forbidden => WebError::NotFound.into_response(),
+            Denied::Error(e) => e.into_response(),
+        }
+    }
+}
+
+/// Loads the logged-in member of staff for `slug`, sliding the idle timeout; `admin`
+/// asks for the admin role.
+pub async fn require(
+    app: &App,
+    jar: &CookieJar,
+    slug: &str,
+    admin: bool,
+) -> Result<Staff, Denied> {
+    let tenant = tenants::find_by_slug(&app.db, slug)
+        .await?
+        .ok_or(Denied::Error(WebError::NotFound))?;
+    let login = format!("/t/{}/staff/login", tenant.slug);
+    let Some(session) = auth::load_session(app, jar, tenant.id).await? else {
+        return Err(Denied::Login(login));
+    };
+    let Some(user) = staff::find(&app.db, session.staff_user_id).await? else {
+        return Err(Denied::Login(login));
+    };
+    if !user.active || user.tenant_id != tenant.id {
+        return Err(Denied::Login(login));
+    }
+    let role = Role::parse(&user.role).unwrap_or(Role::Clerk);
+    if admin && role != Role::Admin {
+        return Err(Denied::Forbidden);
+    }
+    let (_, csrf) = super::session::csrf_token(app, jar.clone());
+    Ok(Staff {
+        tenant,
+        user,
+        role,
+        csrf,
+    })
+}
