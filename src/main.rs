@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use madoguchi::app::Clock;
 use madoguchi::config::Settings;
 use madoguchi::db::tenants::{self, Role};
-use madoguchi::db::{Db, slots};
+use madoguchi::db::{Db, imports, slots};
 use madoguchi::{demo, secrets, server};
 
 #[derive(Parser)]
@@ -45,6 +45,29 @@ enum Command {
     /// Bring every municipality's slots up to date with its opening hours now
     /// (the server also does this every hour).
     Materialise,
+    /// Manage issued notices (交付対象者).
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoticesCommand {
+    /// Import the issued-notice list from a CSV file (UTF-8 or Shift_JIS/CP932), with the
+    /// same checks as the staff console. Every problem is printed as "line: column: reason";
+    /// nothing is written unless the whole file is valid. A notice whose number 2 is already
+    /// there is updated. Exits non-zero when the file has problems.
+    Import {
+        /// The municipality's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -173,6 +196,49 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 println!("created {} at /t/{}/", demo::NAME, demo::SLUG);
             } else {
                 println!("{} already exists", demo::NAME);
+            }
+        }
+        Command::Notices {
+            command:
+                NoticesCommand::Import {
+                    tenant,
+                    file,
+                    dry_run,
+                },
+        } => {
+            let tenant = tenants::find_by_slug(&db, &tenant)
+                .await?
+                .with_context(|| format!("no municipality with slug {tenant}"))?;
+            // The size is checked before the file is read.
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            let max = madoguchi::core::notice_import::MAX_FILE_BYTES;
+            if size > max as u64 {
+                bail!(
+                    "{}",
+                    madoguchi::core::notice_import::FileError::TooLarge {
+                        bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                        max
+                    }
+                );
+            }
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let outcome = imports::import_for_operator(
+                &db,
+                &tenant,
+                &bytes,
+                clock.today(),
+                clock.now_unix(),
+                dry_run,
+            )
+            .await?;
+            for line in outcome.report(&tenant.name) {
+                println!("{line}");
+            }
+            if !outcome.ok() {
+                bail!("{} was not imported", file.display());
             }
         }
         Command::Materialise => {

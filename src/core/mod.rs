@@ -3,6 +3,8 @@ pub mod deadline;
 pub mod grid;
 pub mod holidays;
 pub mod ics;
+pub mod notice_import;
 pub mod receipt;
 pub mod resident_input;
+pub mod roster_csv;
 pub mod schedule;

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use time::Date;
 
+use super::audit::{AuditEntry, AuditWrites};
 use super::holds::HoldWrites;
 use super::outbox::{OutboxWrites, OutgoingMail};
 use super::schema::{booking_people, booking_slots, bookings, counters, notices, slots};
@@ -51,6 +52,46 @@ pub struct NewPerson {
     pub phone: String,
 }
 
+/// A change made by a member of staff: recorded in the audit log in the same transaction.
+pub struct ByStaff<'a> {
+    pub staff_user_id: i64,
+    pub action: &'a str,
+    pub detail: &'a str,
+}
+
+trait StaffAudit {
+    fn audit_staff_in(
+        &mut self,
+        by: Option<&ByStaff<'_>>,
+        tenant_id: i64,
+        booking_id: i64,
+        now: i64,
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(StaffAudit {
+    async fn audit_staff_in(
+        &mut self,
+        by: Option<&ByStaff<'_>>,
+        tenant_id: i64,
+        booking_id: i64,
+        now: i64,
+    ) -> Result<(), DbError> {
+        if let Some(by) = by {
+            self.audit_in(&AuditEntry {
+                tenant_id,
+                staff_user_id: Some(by.staff_user_id),
+                action: by.action,
+                booking_id: Some(booking_id),
+                detail: by.detail,
+                now,
+            })
+            .await?;
+        }
+        Ok(())
+    }
+});
+
 pub struct NewBooking<'a> {
     pub tenant_id: i64,
     pub service_id: i64,
@@ -65,6 +106,8 @@ pub struct NewBooking<'a> {
     pub people: &'a [NewPerson],
     pub source: &'a str,
     pub now: i64,
+    /// Set when a clerk books on a resident's behalf.
+    pub by_staff: Option<ByStaff<'a>>,
 }
 
 /// Where and when a run of slots is: the first slot's start to the last slot's end.
@@ -218,6 +261,8 @@ pub async fn confirm(
             conn.enqueue_mail_in(Some(new.tenant_id), mail, new.now)
                 .await?;
         }
+        conn.audit_staff_in(new.by_staff.as_ref(), new.tenant_id, booking_id, new.now)
+            .await?;
         Ok(booking_id)
     });
     match outcome {
@@ -314,6 +359,7 @@ pub async fn change_time(
     hold_id: i64,
     now: i64,
     mail: Option<&OutgoingMail>,
+    by_staff: Option<&ByStaff<'_>>,
 ) -> Result<Changed, DbError> {
     let outcome = db_write!(db, |conn| {
         let booking: Booking = bookings::table
@@ -354,6 +400,8 @@ pub async fn change_time(
             conn.enqueue_mail_in(Some(booking.tenant_id), mail, now)
                 .await?;
         }
+        conn.audit_staff_in(by_staff, booking.tenant_id, booking_id, now)
+            .await?;
         Ok(())
     });
     match outcome {
@@ -370,6 +418,7 @@ pub async fn cancel(
     booking_id: i64,
     now: i64,
     mail: Option<&OutgoingMail>,
+    by_staff: Option<&ByStaff<'_>>,
 ) -> Result<bool, DbError> {
     db_write!(db, |conn| {
         let updated = diesel::update(
@@ -405,6 +454,8 @@ pub async fn cancel(
         if let Some(mail) = mail {
             conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
         }
+        conn.audit_staff_in(by_staff, tenant_id, booking_id, now)
+            .await?;
         Ok(true)
     })
 }

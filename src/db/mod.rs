@@ -6,8 +6,10 @@
 pub mod audit;
 pub mod bookings;
 pub mod holds;
+pub mod imports;
 pub mod notices;
 pub mod outbox;
+pub mod roster;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;

@@ -139,3 +139,23 @@ pub async fn find_many(db: &Db, tenant_id: i64, ids: &[i64]) -> Result<Vec<Notic
             .await?)
     })
 }
+
+/// The tenant's notices for people born on `birthdate` (for the name search on the phone:
+/// a municipality has few people per birthdate, so the name is matched in Rust, where
+/// spaces and kana can be folded).
+pub async fn find_by_birthdate(
+    db: &Db,
+    tenant_id: i64,
+    birthdate: Date,
+) -> Result<Vec<Notice>, DbError> {
+    db_read!(db, |conn| {
+        Ok(notices::table
+            .filter(notices::tenant_id.eq(tenant_id))
+            .filter(notices::birthdate.eq(birthdate))
+            .order(notices::id)
+            .limit(500)
+            .select(Notice::as_select())
+            .load(conn)
+            .await?)
+    })
+}

@@ -403,4 +403,26 @@ diesel::allow_tables_to_appear_in_same_query!(
     waitlist_entries,
     line_links,
     reminders,
+    notice_imports,
 );
+
+diesel::table! {
+    notice_imports (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        staff_user_id -> Nullable<BigInt>,
+        encoding -> Text,
+        file_name -> Text,
+        row_count -> Integer,
+        payload -> Text,
+        status -> Text,
+        created_at -> BigInt,
+        committed_at -> Nullable<BigInt>,
+        new_count -> Nullable<Integer>,
+        updated_count -> Nullable<Integer>,
+    }
+}
+
+diesel::joinable!(notice_imports -> tenants (tenant_id));
+
+diesel::joinable!(notice_imports -> staff_users (staff_user_id));

@@ -3,10 +3,14 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use time::Date;
 
-use super::schema::{closures, counters, opening_templates, slots, tenants};
+use std::collections::{BTreeMap, HashSet};
+
+use super::schema::{
+    booking_slots, closures, counters, hold_slots, opening_templates, slots, tenants,
+};
 use super::{Db, DbError};
 use crate::core::schedule::{
-    self, CalendarRules, Closure, ExistingSlot, OpeningTemplate, SlotConflict, SlotKey,
+    self, CalendarRules, Closure, ExistingSlot, OpeningTemplate, SlotConflict, SlotKey, SlotPlan,
 };
 use crate::{db_read, db_write};
 
@@ -54,24 +58,61 @@ impl TemplateRow {
 }
 
 /// What one materialisation run did, and what it refused to do.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MaterialiseReport {
     pub created: usize,
     pub capacity_changed: usize,
     pub deleted: usize,
     /// Changes not applied because places are already taken: for a person to resolve.
     pub conflicts: Vec<SlotConflict>,
+    /// Deletions and capacity changes the plan asked for that found places taken when they
+    /// ran (somebody held or booked in between, possible on PostgreSQL): those slots are
+    /// conflicts now, which planning again shows.
+    pub skipped: usize,
 }
 
 /// Brings the tenant's slots from `today` to the end of its booking window in line with its
 /// opening templates, closures and holiday rules. Idempotent; never lowers capacity below
 /// what is taken and never deletes a slot with places taken (those become conflicts).
+///
+/// This is the background job's entry point: it applies what it safely can and reports the
+/// rest. A change made by staff runs [`MaterialiseWrites::materialise_in`] inside its own
+/// write transaction instead, so it can refuse the change when it would strand bookings.
 pub async fn materialise(
     db: &Db,
     tenant_id: i64,
     today: Date,
 ) -> Result<MaterialiseReport, DbError> {
-    db_write!(db, |conn| {
+    db_write!(db, |conn| { conn.materialise_in(tenant_id, today).await })
+}
+
+/// How many ids go into one `IN (...)`: far below SQLite's limit on bound parameters.
+const ID_CHUNK: usize = 500;
+
+/// Slot materialisation as steps inside a caller's write transaction.
+pub trait MaterialiseWrites {
+    /// What materialising now would do, without writing anything.
+    ///
+    /// The plan covers `today` to the end of the booking window. Stored slots after the
+    /// window's end (left there when the window was shortened) are in scope too: a free one
+    /// is deleted, one with places taken is kept while the schedule still has it and is a
+    /// conflict when a closure or template change removes it, so no booking is ever missed.
+    fn slot_plan_in(
+        &mut self,
+        tenant_id: i64,
+        today: Date,
+    ) -> impl Future<Output = Result<SlotPlan, DbError>> + Send;
+
+    /// Computes the plan and applies every write in it; conflicts are reported, not applied.
+    fn materialise_in(
+        &mut self,
+        tenant_id: i64,
+        today: Date,
+    ) -> impl Future<Output = Result<MaterialiseReport, DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(MaterialiseWrites {
+    async fn slot_plan_in(&mut self, tenant_id: i64, today: Date) -> Result<SlotPlan, DbError> {
         let (window_days, close_on_holidays, close_year_end): (i32, bool, bool) = tenants::table
             .find(tenant_id)
             .select((
@@ -79,49 +120,15 @@ pub async fn materialise(
                 tenants::close_on_holidays,
                 tenants::close_year_end,
             ))
-            .first(conn)
+            .first(self)
             .await?;
-        let last = today.saturating_add(time::Duration::days(window_days.into()));
-
-        let templates: Vec<OpeningTemplate> = opening_templates::table
-            .inner_join(counters::table)
-            .filter(counters::tenant_id.eq(tenant_id))
-            .filter(counters::active.eq(true))
-            .select(TemplateRow::as_select())
-            .load(conn)
-            .await?
-            .into_iter()
-            .filter_map(TemplateRow::into_template)
-            .collect();
-
-        let closure_rows: Vec<(Option<i64>, Date, Date, String)> = closures::table
-            .filter(closures::tenant_id.eq(tenant_id))
-            .filter(closures::last_day.ge(today))
-            .filter(closures::first_day.le(last))
-            .select((
-                closures::counter_id,
-                closures::first_day,
-                closures::last_day,
-                closures::reason,
-            ))
-            .load(conn)
-            .await?;
-        let closures: Vec<Closure> = closure_rows
-            .into_iter()
-            .map(|(counter_id, first_day, last_day, reason)| Closure {
-                counter_id,
-                first_day,
-                last_day,
-                reason,
-            })
-            .collect();
+        let last = today.saturating_add(time::Duration::days(window_days.max(0).into()));
 
         let existing: Vec<ExistingSlot> = slots::table
             .filter(slots::tenant_id.eq(tenant_id))
             .filter(slots::day.ge(today))
-            .filter(slots::day.le(last))
             .select(Slot::as_select())
-            .load(conn)
+            .load(self)
             .await?
             .into_iter()
             .map(|s| ExistingSlot {
@@ -137,38 +144,114 @@ pub async fn materialise(
                 taken: s.taken,
             })
             .collect();
+        let horizon = existing
+            .iter()
+            .map(|s| s.key.day)
+            .max()
+            .map_or(last, |latest| latest.max(last));
+
+        let templates: Vec<OpeningTemplate> = opening_templates::table
+            .inner_join(counters::table)
+            .filter(counters::tenant_id.eq(tenant_id))
+            .filter(counters::active.eq(true))
+            .select(TemplateRow::as_select())
+            .load(self)
+            .await?
+            .into_iter()
+            .filter_map(TemplateRow::into_template)
+            .collect();
+
+        let closure_rows: Vec<(Option<i64>, Date, Date, String)> = closures::table
+            .filter(closures::tenant_id.eq(tenant_id))
+            .filter(closures::last_day.ge(today))
+            .filter(closures::first_day.le(horizon))
+            .select((
+                closures::counter_id,
+                closures::first_day,
+                closures::last_day,
+                closures::reason,
+            ))
+            .load(self)
+            .await?;
+        let closures: Vec<Closure> = closure_rows
+            .into_iter()
+            .map(|(counter_id, first_day, last_day, reason)| Closure {
+                counter_id,
+                first_day,
+                last_day,
+                reason,
+            })
+            .collect();
 
         let rules = CalendarRules {
             close_on_holidays,
             close_year_end,
         };
-        let planned = schedule::planned_slots(&templates, &closures, &rules, today, last);
-        let plan = schedule::reconcile(&planned, &existing).with_closure_reasons(&closures, &rules);
+        // After the window's end only slots somebody holds or booked are still wanted.
+        let taken_beyond: HashSet<SlotKey> = existing
+            .iter()
+            .filter(|s| s.key.day > last && s.taken > 0)
+            .map(|s| s.key)
+            .collect();
+        let mut planned = schedule::planned_slots(&templates, &closures, &rules, today, horizon);
+        planned.retain(|p| p.key.day <= last || taken_beyond.contains(&p.key));
+        Ok(schedule::reconcile(&planned, &existing).with_closure_reasons(&closures, &rules))
+    }
 
+    async fn materialise_in(
+        &mut self,
+        tenant_id: i64,
+        today: Date,
+    ) -> Result<MaterialiseReport, DbError> {
+        let plan = self.slot_plan_in(tenant_id, today).await?;
         let mut report = MaterialiseReport {
             conflicts: plan.conflicts,
             ..MaterialiseReport::default()
         };
-        // Deletions first: a slot whose end changed is deleted and created again.
-        for id in plan.delete {
+        let planned_writes = plan.delete.len() + plan.set_capacity.len();
+        // Deletions first: a slot whose end changed is deleted and created again. Only free
+        // slots go (`taken = 0`, checked again by each statement). The rows of released holds
+        // and cancelled bookings that still name such a slot would block the delete through
+        // their foreign keys; they describe places already given back, so they go with it.
+        for chunk in plan.delete.chunks(ID_CHUNK) {
+            let free = || {
+                slots::table
+                    .filter(slots::id.eq_any(chunk))
+                    .filter(slots::taken.eq(0))
+                    .select(slots::id)
+            };
+            diesel::delete(hold_slots::table.filter(hold_slots::slot_id.eq_any(free())))
+                .execute(self)
+                .await?;
+            diesel::delete(booking_slots::table.filter(booking_slots::slot_id.eq_any(free())))
+                .execute(self)
+                .await?;
             report.deleted += diesel::delete(
                 slots::table
-                    .filter(slots::id.eq(id))
+                    .filter(slots::id.eq_any(chunk))
                     .filter(slots::taken.eq(0)),
             )
-            .execute(conn)
+            .execute(self)
             .await?;
         }
+        // One statement per new capacity rather than per slot.
+        let mut by_capacity: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
         for (id, capacity) in plan.set_capacity {
-            report.capacity_changed += diesel::update(
-                slots::table
-                    .filter(slots::id.eq(id))
-                    .filter(slots::taken.le(capacity)),
-            )
-            .set(slots::capacity.eq(capacity))
-            .execute(conn)
-            .await?;
+            by_capacity.entry(capacity).or_default().push(id);
         }
+        for (capacity, ids) in by_capacity {
+            for chunk in ids.chunks(ID_CHUNK) {
+                report.capacity_changed += diesel::update(
+                    slots::table
+                        .filter(slots::id.eq_any(chunk))
+                        .filter(slots::taken.le(capacity)),
+                )
+                .set(slots::capacity.eq(capacity))
+                .execute(self)
+                .await?;
+            }
+        }
+        report.skipped = planned_writes.saturating_sub(report.deleted + report.capacity_changed);
         for slot in plan.create {
             report.created += diesel::insert_into(slots::table)
                 .values((
@@ -181,12 +264,12 @@ pub async fn materialise(
                     slots::capacity.eq(slot.capacity),
                 ))
                 .on_conflict_do_nothing()
-                .execute(conn)
+                .execute(self)
                 .await?;
         }
         Ok(report)
-    })
-}
+    }
+});
 
 /// 1 = Monday .. 7 = Sunday, as stored in opening_templates.weekday.
 pub fn weekday_from_number(n: i32) -> Option<time::Weekday> {

@@ -2,6 +2,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use super::audit::{AuditEntry, AuditWrites};
 use super::schema::{announcements, counters, services, staff_users, tenants};
 use super::{Db, DbError};
 use crate::{db_read, db_write};
@@ -237,5 +238,313 @@ pub async fn add_staff(
             .returning(staff_users::id)
             .get_result(conn)
             .await?)
+    })
+}
+
+// ---- the admin's pages: counters, settings, announcements ---------------------------------
+
+/// Every counter of the tenant, inactive ones too, in display order.
+pub async fn all_counters(db: &Db, tenant_id: i64) -> Result<Vec<Counter>, DbError> {
+    db_read!(db, |conn| {
+        Ok(counters::table
+            .filter(counters::tenant_id.eq(tenant_id))
+            .order((counters::position, counters::id))
+            .select(Counter::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+/// Who does something on the console, for the audit entry written with it.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffAction {
+    pub tenant_id: i64,
+    pub staff_user_id: Option<i64>,
+    pub now: i64,
+}
+
+impl StaffAction {
+    fn entry<'a>(&self, action: &'a str, detail: &'a str) -> AuditEntry<'a> {
+        AuditEntry {
+            tenant_id: self.tenant_id,
+            staff_user_id: self.staff_user_id,
+            action,
+            booking_id: None,
+            detail,
+            now: self.now,
+        }
+    }
+}
+
+/// The settings page's values (everything on the tenant row but the schedule's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantSettings {
+    pub contact: String,
+    pub faq_url: Option<String>,
+    pub number1_format: String,
+    pub number2_format: String,
+    pub verification_ttl_min: i32,
+    pub hold_ttl_min: i32,
+    pub max_party_size: i32,
+    pub cancel_deadline_hours: i32,
+    /// "name,kana,phone" or a subset, in that order.
+    pub recipient_fields: String,
+    pub pinned_counter_id: Option<i64>,
+}
+
+impl TenantSettings {
+    pub fn of(tenant: &Tenant) -> TenantSettings {
+        TenantSettings {
+            contact: tenant.contact.clone(),
+            faq_url: tenant.faq_url.clone(),
+            number1_format: tenant.number1_format.clone(),
+            number2_format: tenant.number2_format.clone(),
+            verification_ttl_min: tenant.verification_ttl_min,
+            hold_ttl_min: tenant.hold_ttl_min,
+            max_party_size: tenant.max_party_size,
+            cancel_deadline_hours: tenant.cancel_deadline_hours,
+            recipient_fields: tenant.recipient_fields.clone(),
+            pinned_counter_id: tenant.pinned_counter_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsSaved {
+    Saved,
+    /// The pinned counter is not an active counter of this tenant (deactivated meanwhile).
+    PinnedCounterUnavailable,
+}
+
+const PINNED_UNAVAILABLE: &str = "pinned counter unavailable";
+
+/// Stores the settings with the `settings_change` audit entry (`detail` says what changed)
+/// in one transaction.
+pub async fn update_settings(
+    db: &Db,
+    by: &StaffAction,
+    settings: &TenantSettings,
+    detail: &str,
+) -> Result<SettingsSaved, DbError> {
+    let outcome = db_write!(db, |conn| {
+        if let Some(counter_id) = settings.pinned_counter_id {
+            let usable: i64 = counters::table
+                .filter(counters::id.eq(counter_id))
+                .filter(counters::tenant_id.eq(by.tenant_id))
+                .filter(counters::active.eq(true))
+                .count()
+                .get_result(conn)
+                .await?;
+            if usable == 0 {
+                return Err(DbError::Conflict(PINNED_UNAVAILABLE));
+            }
+        }
+        diesel::update(tenants::table.find(by.tenant_id))
+            .set((
+                tenants::contact.eq(&settings.contact),
+                tenants::faq_url.eq(settings.faq_url.as_deref()),
+                tenants::number1_format.eq(&settings.number1_format),
+                tenants::number2_format.eq(&settings.number2_format),
+                tenants::verification_ttl_min.eq(settings.verification_ttl_min),
+                tenants::hold_ttl_min.eq(settings.hold_ttl_min),
+                tenants::max_party_size.eq(settings.max_party_size),
+                tenants::cancel_deadline_hours.eq(settings.cancel_deadline_hours),
+                tenants::recipient_fields.eq(&settings.recipient_fields),
+                tenants::pinned_counter_id.eq(settings.pinned_counter_id),
+            ))
+            .execute(conn)
+            .await?;
+        conn.audit_in(&by.entry("settings_change", detail)).await?;
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(SettingsSaved::Saved),
+        Err(DbError::Conflict(PINNED_UNAVAILABLE)) => Ok(SettingsSaved::PinnedCounterUnavailable),
+        Err(e) => Err(e),
+    }
+}
+
+/// An announcement with what the admin page needs.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = announcements)]
+pub struct AnnouncementRecord {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub position: i32,
+    pub published: bool,
+    pub created_at: i64,
+}
+
+/// Every announcement of the tenant, published or not, in home-page order.
+pub async fn all_announcements(
+    db: &Db,
+    tenant_id: i64,
+) -> Result<Vec<AnnouncementRecord>, DbError> {
+    db_read!(db, |conn| {
+        Ok(announcements::table
+            .filter(announcements::tenant_id.eq(tenant_id))
+            .order((announcements::position, announcements::id))
+            .select(AnnouncementRecord::as_select())
+            .load(conn)
+            .await?)
+    })
+}
+
+/// What the admin types for an announcement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnouncementFields {
+    pub title: String,
+    pub body: String,
+    pub position: i32,
+}
+
+/// The audit action of every announcement change: announcements are part of the settings
+/// page, so they share its code (the detail starts with 「お知らせ」).
+pub const ANNOUNCEMENT_CHANGE: &str = "settings_change";
+
+/// Adds an announcement with its audit entry; returns its id.
+pub async fn create_announcement(
+    db: &Db,
+    by: &StaffAction,
+    fields: &AnnouncementFields,
+    published: bool,
+) -> Result<i64, DbError> {
+    db_write!(db, |conn| {
+        let id: i64 = diesel::insert_into(announcements::table)
+            .values((
+                announcements::tenant_id.eq(by.tenant_id),
+                announcements::title.eq(&fields.title),
+                announcements::body.eq(&fields.body),
+                announcements::position.eq(fields.position),
+                announcements::published.eq(published),
+                announcements::created_at.eq(by.now),
+            ))
+            .returning(announcements::id)
+            .get_result(conn)
+            .await?;
+        let state = if published { "公開" } else { "非公開" };
+        let detail = format!("お知らせ「{}」を追加({state})", fields.title);
+        conn.audit_in(&by.entry(ANNOUNCEMENT_CHANGE, &detail))
+            .await?;
+        Ok(id)
+    })
+}
+
+/// What became of a change to an existing announcement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnouncementSaved {
+    Saved,
+    Unchanged,
+    /// No such announcement for this tenant.
+    NotFound,
+}
+
+/// Changes an announcement's title, body and position, with its audit entry.
+pub async fn update_announcement(
+    db: &Db,
+    by: &StaffAction,
+    id: i64,
+    fields: &AnnouncementFields,
+) -> Result<AnnouncementSaved, DbError> {
+    db_write!(db, |conn| {
+        let old: Option<(String, String, i32)> = announcements::table
+            .filter(announcements::id.eq(id))
+            .filter(announcements::tenant_id.eq(by.tenant_id))
+            .select((
+                announcements::title,
+                announcements::body,
+                announcements::position,
+            ))
+            .first(conn)
+            .await
+            .optional()?;
+        let Some((title, body, position)) = old else {
+            return Ok(AnnouncementSaved::NotFound);
+        };
+        let mut what = Vec::new();
+        if title != fields.title {
+            what.push(format!("題名を「{}」に", fields.title));
+        }
+        if body != fields.body {
+            what.push("本文".to_string());
+        }
+        if position != fields.position {
+            what.push(format!("表示順 {position}→{}", fields.position));
+        }
+        if what.is_empty() {
+            return Ok(AnnouncementSaved::Unchanged);
+        }
+        diesel::update(announcements::table.filter(announcements::id.eq(id)))
+            .set((
+                announcements::title.eq(&fields.title),
+                announcements::body.eq(&fields.body),
+                announcements::position.eq(fields.position),
+            ))
+            .execute(conn)
+            .await?;
+        let detail = format!("お知らせ「{title}」を変更: {}", what.join("、"));
+        conn.audit_in(&by.entry(ANNOUNCEMENT_CHANGE, &detail))
+            .await?;
+        Ok(AnnouncementSaved::Saved)
+    })
+}
+
+/// Publishes or withdraws an announcement, with its audit entry.
+pub async fn set_announcement_published(
+    db: &Db,
+    by: &StaffAction,
+    id: i64,
+    published: bool,
+) -> Result<AnnouncementSaved, DbError> {
+    db_write!(db, |conn| {
+        let old: Option<(String, bool)> = announcements::table
+            .filter(announcements::id.eq(id))
+            .filter(announcements::tenant_id.eq(by.tenant_id))
+            .select((announcements::title, announcements::published))
+            .first(conn)
+            .await
+            .optional()?;
+        let Some((title, was)) = old else {
+            return Ok(AnnouncementSaved::NotFound);
+        };
+        if was == published {
+            return Ok(AnnouncementSaved::Unchanged);
+        }
+        diesel::update(announcements::table.filter(announcements::id.eq(id)))
+            .set(announcements::published.eq(published))
+            .execute(conn)
+            .await?;
+        let what = if published { "公開" } else { "非公開に" };
+        let detail = format!("お知らせ「{title}」を{what}");
+        conn.audit_in(&by.entry(ANNOUNCEMENT_CHANGE, &detail))
+            .await?;
+        Ok(AnnouncementSaved::Saved)
+    })
+}
+
+/// Deletes an announcement, with its audit entry.
+pub async fn delete_announcement(
+    db: &Db,
+    by: &StaffAction,
+    id: i64,
+) -> Result<AnnouncementSaved, DbError> {
+    db_write!(db, |conn| {
+        let title: Option<String> = diesel::delete(
+            announcements::table
+                .filter(announcements::id.eq(id))
+                .filter(announcements::tenant_id.eq(by.tenant_id)),
+        )
+        .returning(announcements::title)
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some(title) = title else {
+            return Ok(AnnouncementSaved::NotFound);
+        };
+        let detail = format!("お知らせ「{title}」を削除");
+        conn.audit_in(&by.entry(ANNOUNCEMENT_CHANGE, &detail))
+            .await?;
+        Ok(AnnouncementSaved::Saved)
     })
 }

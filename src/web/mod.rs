@@ -75,6 +75,10 @@ pub fn router(app: AppState) -> Router {
         .route("/dev/samples", get(dev::samples))
         .route("/dev/mailbox", get(dev_mailbox::list))
         .route("/dev/mailbox/{id}", get(dev_mailbox::show))
+        // Forms are small: 1 MB is plenty and bounds what a client can make us read.
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // The notice import takes files of up to 20 MB under its own limit.
+        .merge(staff::imports::routes())
         .fallback(error::not_found)
         .layer(
             // Log the route pattern, never the raw path: paths may carry one-time tokens.
@@ -91,7 +95,6 @@ pub fn router(app: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

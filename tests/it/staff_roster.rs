@@ -1,1 +1,773 @@
-//! (being written)
+//! 予約一覧: the day roster per counter, its A4 print view, its CSV for Excel, and
+//! check-in (来庁 / 不在 / 元に戻す), as a clerk sees them.
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use madoguchi::db::notices::NewNotice;
+use madoguchi::db::tenants::Role;
+use madoguchi::demo::sample_notices;
+use tower::ServiceExt;
+
+use crate::common::client::{Client, Page};
+use crate::common::{Backend, TestApp, csrf, line_value};
+use crate::on_both_databases;
+use crate::resident::{book_at, hold_labelled, open_link, submit_entry};
+
+const DAY: &str = "2026-12-03";
+const FORMULA_NAME: &str = "=cmd|' /C calc'!A0";
+const OUTSIDE_CP932: &str = "𠮷田 花子";
+
+/// Posts the booking form with these names (one per person).
+async fn apply_named(
+    client: &mut Client,
+    body: &str,
+    names: &[&str],
+    counter: i64,
+    action: &str,
+) -> Page {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        fields.push((format!("name_{}", i + 1), name.to_string()));
+        fields.push((format!("kana_{}", i + 1), "ヨシダ ハナコ".to_string()));
+        fields.push((format!("phone_{}", i + 1), "03-1234-5678".to_string()));
+    }
+    fields.push(("csrf".into(), csrf(body)));
+    fields.push(("counter".into(), counter.to_string()));
+    fields.push(("action".into(), action.into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    client.post_form("/t/demo/apply", &refs).await
+}
+
+/// The resident flow, with the names the resident types on the booking form; returns the
+/// receipt number from the mail.
+async fn book_named(
+    app: &TestApp,
+    notices: &[&NewNotice],
+    names: &[&str],
+    email: &str,
+    cell: &str,
+) -> String {
+    let mut client = app.client();
+    let people: Vec<(String, String)> = notices
+        .iter()
+        .map(|n| (n.number1.clone(), crate::resident::digits(n)))
+        .collect();
+    let refs: Vec<(&str, &str)> = people
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let sent = submit_entry(&mut client, &refs, email).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    let form = open_link(app, &mut client, email).await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    let chose = apply_named(&mut client, &form.body, names, counter, "choose").await;
+    assert_eq!(
+        chose.location.as_deref(),
+        Some("/t/demo/apply/slots"),
+        "{}",
+        chose.text()
+    );
+    let (_, form) = hold_labelled(&mut client, cell).await;
+    let to_confirm = apply_named(&mut client, &form.body, names, counter, "confirm").await;
+    assert_eq!(
+        to_confirm.location.as_deref(),
+        Some("/t/demo/apply/confirm"),
+        "{}",
+        to_confirm.text()
+    );
+    let confirm = client.get("/t/demo/apply/confirm").await;
+    let booked = client
+        .post_form("/t/demo/apply/confirm", &[("csrf", &csrf(&confirm.body))])
+        .await;
+    assert_eq!(
+        booked.location.as_deref(),
+        Some("/t/demo/apply/done"),
+        "{}",
+        booked.text()
+    );
+    let mails = app.mails_to(email).await;
+    line_value(&mails.last().unwrap().text, "受付番号").expect("receipt in mail")
+}
+
+/// The resident cancels with the receipt and password from the mail.
+async fn resident_cancels(app: &TestApp, receipt: &str, password: &str) {
+    let mut client = app.client();
+    let lookup = client.get("/t/demo/lookup").await;
+    let found = client
+        .post_form(
+            "/t/demo/lookup",
+            &[
+                ("csrf", &csrf(&lookup.body)),
+                ("receipt_number", receipt),
+                ("password", password),
+            ],
+        )
+        .await;
+    assert_eq!(found.location.as_deref(), Some("/t/demo/booking"));
+    let cancel = client.get("/t/demo/booking/cancel").await;
+    client
+        .post_form("/t/demo/booking/cancel", &[("csrf", &csrf(&cancel.body))])
+        .await;
+    client
+        .get("/t/demo/booking")
+        .await
+        .assert_text("予約を取り消しました");
+}
+
+async fn booking_id(app: &TestApp, receipt: &str) -> i64 {
+    let demo = app.demo_tenant().await;
+    madoguchi::db::bookings::find_by_receipt(app.db(), demo.id, &receipt.replace('-', ""))
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn roster(client: &mut Client, app: &TestApp) -> Page {
+    let counter = app.counter_id("本庁舎 市民課").await;
+    let page = client
+        .get(&format!(
+            "/t/demo/staff/roster?date={DAY}&counter={counter}"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    page
+}
+
+/// Where each needle first appears in the page's text; panics when one is missing.
+fn positions(page: &Page, needles: &[&str]) -> Vec<usize> {
+    let text = page.text();
+    needles
+        .iter()
+        .map(|n| {
+            text.find(n)
+                .unwrap_or_else(|| panic!("{n:?} not on the page:\n{text}"))
+        })
+        .collect()
+}
+
+/// The text of the `<tbody>` of booking `id`: what a clerk reads on that row.
+fn row_text(page: &Page, id: i64) -> String {
+    let start = page
+        .body
+        .find(&format!("id=\"booking-{id}\""))
+        .expect("the booking's row");
+    let end = page.body[start..].find("</tbody>").unwrap() + start;
+    let row = Page {
+        status: page.status,
+        location: None,
+        headers: HeaderMap::new(),
+        body: page.body[start..end].to_string(),
+    };
+    row.text()
+}
+
+async fn the_roster_lists_the_day_in_order_with_masked_numbers(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (early, _) = book_at(&app, &[&s[10]], "early@example.jp", "12月3日(木) 09:00").await;
+    let (group, _) = book_at(
+        &app,
+        &[&s[11], &s[12]],
+        "group@example.jp",
+        "12月3日(木) 10:00",
+    )
+    .await;
+    let (gone, gone_password) =
+        book_at(&app, &[&s[13]], "gone@example.jp", "12月3日(木) 10:00").await;
+    let (late, _) = book_at(&app, &[&s[14]], "late@example.jp", "12月3日(木) 11:00").await;
+    resident_cancels(&app, &gone, &gone_password).await;
+
+    let mut clerk = app.staff_client("tanaka", Role::Clerk).await;
+    let page = roster(&mut clerk, &app).await;
+    page.assert_text("本庁舎 市民課 2026年12月3日(木)");
+    page.assert_text("予約件数 3件");
+    page.assert_text("人数 4人");
+    page.assert_text("来庁済 0人");
+    page.assert_text("不在 0人");
+    page.assert_text("取消 1件");
+    // By time, then receipt; the cancelled booking last among those at 10:00.
+    let at = positions(&page, &[&early, &group, &gone, &late]);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "order {at:?}");
+    let group_id = booking_id(&app, &group).await;
+    let group_row = row_text(&page, group_id);
+    assert!(group_row.contains("10:00〜10:30"), "{group_row}");
+    assert!(group_row.contains("2名"), "{group_row}");
+    assert!(group_row.contains("予約済"), "{group_row}");
+    assert!(
+        group_row.contains("来庁") && group_row.contains("不在"),
+        "{group_row}"
+    );
+    assert!(
+        group_row.contains("山田 1郎") && group_row.contains("山田 2郎"),
+        "{group_row}"
+    );
+    assert!(
+        group_row.contains("ヤマダ イチロウ"),
+        "kana as stored: {group_row}"
+    );
+    assert!(
+        group_row.contains("090-1234-5678"),
+        "phone readable: {group_row}"
+    );
+    let early_row = row_text(&page, booking_id(&app, &early).await);
+    assert!(early_row.contains("09:00〜09:15"), "{early_row}");
+    let gone_row = row_text(&page, booking_id(&app, &gone).await);
+    assert!(gone_row.contains("取消"), "{gone_row}");
+    assert!(
+        !gone_row.contains("来庁") && !gone_row.contains("元に戻す"),
+        "no actions: {gone_row}"
+    );
+    assert!(page.body.contains("roster-cancelled"), "greyed");
+    // Numbers 1 are masked: the first three and the last two only.
+    for n in &s[10..=14] {
+        assert!(
+            !page.body.contains(&n.number1),
+            "full number 1 {} on the page",
+            n.number1
+        );
+    }
+    page.assert_text(&madoguchi::core::receipt::mask_number(&s[11].number1));
+    // Links to the booking page, print view and CSV; the audit log is an admin page.
+    assert!(
+        page.body
+            .contains(&format!("/t/demo/staff/bookings/{group_id}\""))
+    );
+    assert!(
+        !page.body.contains("/t/demo/staff/audit?booking="),
+        "clerks have no audit page"
+    );
+    page.assert_text("印刷用表示");
+    page.assert_text("CSV(UTF-8)");
+    page.assert_text("CSV(Excel用 Shift_JIS)");
+    page.assert_text("前の日");
+    page.assert_text("次の日");
+    let mut admin = app.admin_client().await;
+    let as_admin = roster(&mut admin, &app).await;
+    assert!(
+        as_admin
+            .body
+            .contains(&format!("/t/demo/staff/audit?booking={group_id}\""))
+    );
+
+    // The next day has nothing; a date nobody can read is a message, not an error.
+    let next = clerk.get("/t/demo/staff/roster?date=2026-12-04").await;
+    next.assert_text("この日の予約はありません。");
+    let typo = clerk.get("/t/demo/staff/roster?date=2026-13-45").await;
+    assert_eq!(typo.status, StatusCode::OK);
+    typo.assert_text("日付を読み取れませんでした");
+    typo.assert_text("2026年12月1日(火)");
+    let full_width = clerk
+        .get("/t/demo/staff/roster?date=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96%2F12%2F3")
+        .await;
+    full_width.assert_text("予約件数 3件");
+    assert_eq!(
+        clerk.get("/t/demo/staff/roster?counter=abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Without a date: today, at the first counter.
+    let today = clerk.get("/t/demo/staff/roster").await;
+    today.assert_text("2026年12月1日(火)(今日)");
+}
+on_both_databases!(the_roster_lists_the_day_in_order_with_masked_numbers);
+
+async fn the_print_view_has_one_a4_sheet_per_counter(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(&app, &[&s[20]], "print@example.jp", "12月3日(木) 10:00").await;
+    let mut clerk = app.staff_client("sato", Role::Clerk).await;
+    let counters = madoguchi::db::tenants::active_counters(app.db(), app.demo_tenant().await.id)
+        .await
+        .unwrap();
+    assert!(counters.len() >= 2);
+
+    let all = clerk
+        .get(&format!("/t/demo/staff/roster/print?date={DAY}"))
+        .await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(
+        all.body.matches("class=\"roster-sheet\"").count(),
+        counters.len()
+    );
+    for c in &counters {
+        all.assert_text(&format!("窓口 {}", c.name));
+    }
+    all.assert_text("デモ市 予約一覧");
+    all.assert_text("日付 2026年12月3日(木)");
+    all.assert_text("印刷日時 2026年12月1日(火) 09:00");
+    all.assert_text(&receipt);
+    all.assert_text("この日の予約はありません。");
+    assert!(
+        !all.body.contains("staff-nav"),
+        "no console navigation on the sheet"
+    );
+    assert!(!all.body.contains(&s[20].number1));
+
+    let one = clerk
+        .get(&format!(
+            "/t/demo/staff/roster/print?date={DAY}&counter={}",
+            counters[0].id
+        ))
+        .await;
+    assert_eq!(one.body.matches("class=\"roster-sheet\"").count(), 1);
+    one.assert_text(&format!("窓口 {}", counters[0].name));
+    one.assert_text(&receipt);
+
+    let css = app.client().get("/static/app.css").await;
+    let print_rules = &css.body[css.body.find(".roster-print").expect("roster print rules")..];
+    assert!(css.body.contains("size: A4"), "A4 page rule");
+    assert!(css.body.contains("margin: 12mm"));
+    assert!(print_rules.contains("page-break-before: always"));
+    assert!(print_rules.contains("@media print"));
+}
+on_both_databases!(the_print_view_has_one_a4_sheet_per_counter);
+
+/// A browser that keeps the raw bytes of what it downloads (the shared client reads
+/// bodies as UTF-8 text, which a Shift_JIS file is not).
+struct Downloader {
+    router: axum::Router,
+    cookies: Vec<String>,
+}
+
+impl Downloader {
+    async fn login(app: &TestApp, login: &str, password: &str) -> Downloader {
+        let mut d = Downloader {
+            router: madoguchi::web::router(app.app.clone()),
+            cookies: Vec::new(),
+        };
+        let (_, _, page) = d.send(Request::get("/t/demo/staff/login")).await;
+        let token = csrf(&String::from_utf8(page).unwrap());
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("csrf", token.as_str()),
+                ("login", login),
+                ("password", password),
+            ])
+            .finish();
+        let req = Request::post("/t/demo/staff/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let (status, headers, _) = d.send_body(req, Body::from(body)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/t/demo/staff/roster");
+        d
+    }
+
+    async fn send(
+        &mut self,
+        req: axum::http::request::Builder,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        self.send_body(req, Body::empty()).await
+    }
+
+    async fn send_body(
+        &mut self,
+        mut req: axum::http::request::Builder,
+        body: Body,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        if !self.cookies.is_empty() {
+            req = req.header(header::COOKIE, self.cookies.join("; "));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        for c in response.headers().get_all(header::SET_COOKIE) {
+            let pair = c.to_str().unwrap().split(';').next().unwrap().to_string();
+            let name = pair.split('=').next().unwrap().to_string();
+            self.cookies
+                .retain(|old| !old.starts_with(&format!("{name}=")));
+            self.cookies.push(pair);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        (status, headers, bytes.to_vec())
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        self.send(Request::get(path)).await
+    }
+}
+
+async fn the_csv_opens_in_excel_in_both_encodings(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let receipt = book_named(
+        &app,
+        &[&s[30], &s[31]],
+        &[FORMULA_NAME, OUTSIDE_CP932],
+        "csv@example.jp",
+        "12月3日(木) 13:00",
+    )
+    .await;
+    let (plain, _) = book_at(&app, &[&s[32]], "plain@example.jp", "12月3日(木) 09:30").await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    let mut d = Downloader::login(
+        &app,
+        madoguchi::demo::ADMIN_LOGIN,
+        madoguchi::demo::ADMIN_PASSWORD,
+    )
+    .await;
+
+    let (status, headers, bytes) = d
+        .get(&format!(
+            "/t/demo/staff/roster.csv?date={DAY}&counter={counter}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"roster-2026-12-03-counter{counter}.csv\"").as_str()
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.ends_with("\r\n"));
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "CRLF line ends only"
+    );
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "日付,窓口,時間,受付番号,人数,順,氏名,フリガナ,番号1,電話番号,状態"
+    );
+    assert_eq!(lines.len(), 4, "a header and one row per person:\n{text}");
+    assert!(lines[1].contains(&plain), "09:30 first: {text}");
+    assert!(
+        lines[1].starts_with("2026-12-03,本庁舎 市民課,09:30〜09:45,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(&format!(
+            ",{receipt},2,1,'=cmd|' /C calc'!A0,ヨシダ\u{3000}ハナコ,"
+        )),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].contains(&format!(",2,2,{OUTSIDE_CP932},")),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[2].ends_with(",03-1234-5678,予約済"), "{}", lines[2]);
+    assert!(
+        !text.contains(&s[30].number1),
+        "number 1 masked in the file too"
+    );
+    assert!(text.contains(&madoguchi::core::receipt::mask_number(&s[30].number1)));
+
+    let (status, headers, bytes) = d
+        .get(&format!(
+            "/t/demo/staff/roster.csv?date={DAY}&counter={counter}&encoding=cp932"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=Shift_JIS");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        format!("attachment; filename=\"roster-2026-12-03-counter{counter}-sjis.csv\"").as_str()
+    );
+    assert!(!bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    assert!(std::str::from_utf8(&bytes).is_err(), "really Shift_JIS");
+    assert!(
+        !bytes.windows(2).any(|w| w == b"&#"),
+        "never an HTML numeric reference"
+    );
+    let (decoded, _, had_errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!had_errors);
+    // Everything Shift_JIS holds comes back the same; 〜 is written as CP932's ～.
+    assert_eq!(decoded, text.replace('〜', "～").replace("𠮷", "〓"));
+    assert!(decoded.contains("'=cmd|' /C calc'!A0"));
+    assert!(decoded.contains("〓田 花子"));
+    assert!(decoded.contains("本庁舎 市民課"));
+
+    // Without a counter: every active counter, one file.
+    let (status, headers, bytes) = d.get(&format!("/t/demo/staff/roster.csv?date={DAY}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"roster-2026-12-03-all.csv\""
+    );
+    assert_eq!(String::from_utf8(bytes).unwrap().matches("\r\n").count(), 4);
+}
+on_both_databases!(the_csv_opens_in_excel_in_both_encodings);
+
+async fn post_status(client: &mut Client, app: &TestApp, id: i64, status: &str) -> Page {
+    let page = roster(client, app).await;
+    let counter = app.counter_id("本庁舎 市民課").await.to_string();
+    let done = client
+        .post_form(
+            &format!("/t/demo/staff/bookings/{id}/status"),
+            &[
+                ("csrf", &csrf(&page.body)),
+                ("status", status),
+                ("date", DAY),
+                ("counter", &counter),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let back = done.location.clone().unwrap();
+    assert!(
+        back.starts_with(&format!(
+            "/t/demo/staff/roster?date={DAY}&counter={counter}&"
+        )),
+        "{back}"
+    );
+    assert!(back.ends_with(&format!("#booking-{id}")), "{back}");
+    let page = client.get(&back).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page
+}
+
+async fn check_in_undo_and_no_show(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(
+        &app,
+        &[&s[40], &s[41]],
+        "checkin@example.jp",
+        "12月3日(木) 10:00",
+    )
+    .await;
+    let id = booking_id(&app, &receipt).await;
+    let demo = app.demo_tenant().await;
+    let mut clerk = app.staff_client("kato", Role::Clerk).await;
+
+    let page = post_status(&mut clerk, &app, id, "visited").await;
+    page.assert_text(&format!("受付番号 {receipt} を来庁済にしました。"));
+    let row = row_text(&page, id);
+    assert!(row.contains("来庁済") && row.contains("元に戻す"), "{row}");
+    page.assert_text("来庁済 2人");
+    // A second press (a double click, or a colleague) changes nothing and says so.
+    let again = post_status(&mut clerk, &app, id, "visited").await;
+    again.assert_text("状態はすでに変更されていました(いまは「来庁済」です)");
+
+    let page = post_status(&mut clerk, &app, id, "booked").await;
+    page.assert_text(&format!("受付番号 {receipt} を予約済に戻しました。"));
+    let row = row_text(&page, id);
+    assert!(
+        row.contains("予約済") && row.contains("来庁") && row.contains("不在"),
+        "{row}"
+    );
+
+    let page = post_status(&mut clerk, &app, id, "no_show").await;
+    page.assert_text(&format!("受付番号 {receipt} を不在にしました。"));
+    assert!(row_text(&page, id).contains("不在"));
+    page.assert_text("不在 2人");
+    let people = madoguchi::db::bookings::people(app.db(), id).await.unwrap();
+    assert!(
+        people.iter().all(|(p, _)| p.status == "no_show"),
+        "{people:?}"
+    );
+    // A resident who missed the visit may book again: the notices are free.
+    let ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
+    assert!(
+        madoguchi::db::bookings::notices_with_active_booking(app.db(), &ids)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let entries = madoguchi::db::audit::list(app.db(), demo.id, Some(id), 10)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["no_show", "undo_status", "check_in"],
+        "newest first"
+    );
+    assert!(
+        entries.iter().all(|e| e.detail.contains(&receipt)),
+        "{entries:?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.staff_name.as_deref() == Some("kato"))
+    );
+    assert_eq!(
+        entries[1].detail,
+        format!("受付番号 {receipt}(2名)を来庁済から予約済に戻しました")
+    );
+
+    // Undoing 不在 takes the notices back.
+    post_status(&mut clerk, &app, id, "booked").await;
+    assert_eq!(
+        madoguchi::db::bookings::notices_with_active_booking(app.db(), &ids)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Without the form's token nothing changes.
+    let forged = clerk
+        .post_form(
+            &format!("/t/demo/staff/bookings/{id}/status"),
+            &[("csrf", "forged"), ("status", "visited")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let booking = madoguchi::db::bookings::find(app.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.status, "booked");
+}
+on_both_databases!(check_in_undo_and_no_show);
+
+async fn a_cancelled_booking_cannot_be_checked_in(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, password) =
+        book_at(&app, &[&s[45]], "cancel@example.jp", "12月3日(木) 10:00").await;
+    let id = booking_id(&app, &receipt).await;
+    resident_cancels(&app, &receipt, &password).await;
+    let mut clerk = app.staff_client("ito", Role::Clerk).await;
+    for status in ["visited", "no_show", "booked"] {
+        let page = post_status(&mut clerk, &app, id, status).await;
+        page.assert_text(&format!(
+            "受付番号 {receipt} は取り消されているため、状態を変更できません。"
+        ));
+        assert!(row_text(&page, id).contains("取消"));
+    }
+    let booking = madoguchi::db::bookings::find(app.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.status, "cancelled");
+    let people = madoguchi::db::bookings::people(app.db(), id).await.unwrap();
+    assert!(people.iter().all(|(p, _)| p.status == "cancelled"));
+    let demo = app.demo_tenant().await;
+    assert!(
+        madoguchi::db::audit::list(app.db(), demo.id, Some(id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+on_both_databases!(a_cancelled_booking_cannot_be_checked_in);
+
+async fn another_municipality_never_sees_nor_changes_demo_bookings(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(&app, &[&s[50]], "iso@example.jp", "12月3日(木) 10:00").await;
+    let id = booking_id(&app, &receipt).await;
+    let demo_counter = app.counter_id("本庁舎 市民課").await;
+    let other = madoguchi::db::tenants::create_tenant(app.db(), "other", "他市", 0)
+        .await
+        .unwrap();
+    madoguchi::db::tenants::add_counter(
+        app.db(),
+        madoguchi::db::tenants::NewCounter {
+            tenant_id: other,
+            name: "他市役所 窓口",
+            address: "",
+            directions: "",
+            map_url: None,
+            position: 1,
+        },
+    )
+    .await
+    .unwrap();
+    let hash = madoguchi::secrets::hash_password("other-clerk-password");
+    madoguchi::db::tenants::add_staff(app.db(), other, "clerk", "他市職員", &hash, Role::Clerk, 0)
+        .await
+        .unwrap();
+    let mut foreign = app.client();
+    let login = foreign.get("/t/other/staff/login").await;
+    let done = foreign
+        .post_form(
+            "/t/other/staff/login",
+            &[
+                ("csrf", &csrf(&login.body)),
+                ("login", "clerk"),
+                ("password", "other-clerk-password"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/t/other/staff/roster"));
+
+    let own = foreign
+        .get(&format!("/t/other/staff/roster?date={DAY}"))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    own.assert_text("他市役所 窓口 2026年12月3日(木)");
+    own.assert_text("この日の予約はありません。");
+    own.assert_no_text(&receipt);
+    own.assert_no_text("本庁舎");
+    for path in [
+        format!("/t/other/staff/roster?date={DAY}&counter={demo_counter}"),
+        format!("/t/other/staff/roster/print?date={DAY}&counter={demo_counter}"),
+        format!("/t/other/staff/roster.csv?date={DAY}&counter={demo_counter}"),
+    ] {
+        assert_eq!(
+            foreign.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let print = foreign
+        .get(&format!("/t/other/staff/roster/print?date={DAY}"))
+        .await;
+    print.assert_no_text(&receipt);
+    let csv = foreign
+        .get(&format!("/t/other/staff/roster.csv?date={DAY}"))
+        .await;
+    assert!(!csv.body.contains(&receipt) && !csv.body.contains("山田"));
+
+    for status in ["visited", "no_show", "booked"] {
+        let tried = foreign
+            .post_form(
+                &format!("/t/other/staff/bookings/{id}/status"),
+                &[
+                    ("csrf", &csrf(&own.body)),
+                    ("status", status),
+                    ("date", DAY),
+                ],
+            )
+            .await;
+        assert_eq!(tried.status, StatusCode::NOT_FOUND, "{status}");
+    }
+    let booking = madoguchi::db::bookings::find(app.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.status, "booked");
+    let other_audit = madoguchi::db::audit::list(app.db(), other, None, 10)
+        .await
+        .unwrap();
+    assert!(
+        other_audit.iter().all(|e| e.action == "login"),
+        "{other_audit:?}"
+    );
+    // The demo's roster with the other municipality's session leads to a login.
+    let demo_page = foreign
+        .get(&format!("/t/demo/staff/roster?date={DAY}"))
+        .await;
+    assert_eq!(demo_page.location.as_deref(), Some("/t/demo/staff/login"));
+}
+on_both_databases!(another_municipality_never_sees_nor_changes_demo_bookings);

@@ -792,6 +792,7 @@ pub async fn book(
                 people: &people,
                 source: "web",
                 now: app.clock.now_unix(),
+                by_staff: None,
             },
             Some(&mail),
         )

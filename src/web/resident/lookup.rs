@@ -153,7 +153,7 @@ struct BookingView {
     can_change: bool,
 }
 
-async fn booking_context(
+pub async fn booking_context(
     app: &AppState,
     tenant: &Tenant,
     booking: &Booking,
@@ -459,7 +459,7 @@ pub async fn change_submit(
     )
     .await?;
     let now = app.clock.now_unix();
-    match bookings::change_time(&app.db, booking.id, hold_id, now, mail.as_ref()).await? {
+    match bookings::change_time(&app.db, booking.id, hold_id, now, mail.as_ref(), None).await? {
         Changed::Changed => {
             app.mail_wakeup.notify_one();
             s.data.change_hold_id = None;
@@ -522,7 +522,14 @@ pub async fn cancel_submit(
         |a, t, c, f, to| mails::booking_cancelled(a, t, c, f, to),
     )
     .await?;
-    bookings::cancel(&app.db, booking.id, app.clock.now_unix(), mail.as_ref()).await?;
+    bookings::cancel(
+        &app.db,
+        booking.id,
+        app.clock.now_unix(),
+        mail.as_ref(),
+        None,
+    )
+    .await?;
     app.mail_wakeup.notify_one();
     if let Some(hold_id) = s.data.change_hold_id.take() {
         holds::release(&app.db, hold_id).await?;

@@ -41,6 +41,8 @@ fn cookie_name(app: &App) -> &'static str {
 pub struct StaffSession {
     pub id_hash: String,
     pub staff_user_id: i64,
+    /// JSON the console keeps between requests (a phone booking in progress).
+    pub data: String,
 }
 
 /// The live staff session for this tenant; slides its idle timeout.
@@ -57,15 +59,18 @@ pub async fn load_session(
     let Some(row) = sessions::load(&app.db, &id_hash, now).await? else {
         return Ok(None);
     };
-    let (Some(staff_user_id), true, true) =
-        (row.staff_user_id, row.tenant_id == tenant_id, row.kind == "staff")
-    else {
+    let (Some(staff_user_id), true, true) = (
+        row.staff_user_id,
+        row.tenant_id == tenant_id,
+        row.kind == "staff",
+    ) else {
         return Ok(None);
     };
     sessions::save(&app.db, &id_hash, &row.data, now + IDLE_SECS).await?;
     Ok(Some(StaffSession {
         id_hash,
         staff_user_id,
+        data: row.data,
     }))
 }
 
@@ -115,8 +120,16 @@ pub async fn login(
     let tenant = tenants::find_by_slug(&app.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    check_csrf(&app, &jar, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let login = form.get("login").map(|s| s.trim()).unwrap_or("").to_string();
+    check_csrf(
+        &app,
+        &jar,
+        form.get("csrf").map(String::as_str).unwrap_or(""),
+    )?;
+    let login = form
+        .get("login")
+        .map(|s| s.trim())
+        .unwrap_or("")
+        .to_string();
     let password = form.get("password").cloned().unwrap_or_default();
     let user = staff::find_by_login(&app.db, tenant.id, &login).await?;
     // Hash even when the login is unknown, so timing does not tell which part was wrong.
@@ -132,7 +145,11 @@ pub async fn login(
     };
     // A fresh id at every login: a session id planted before login is worthless after it.
     if let Some(old) = jar.get(cookie_name(&app)) {
-        sessions::delete(&app.db, &app.secrets.keyed_hash("staff-session", old.value())).await?;
+        sessions::delete(
+            &app.db,
+            &app.secrets.keyed_hash("staff-session", old.value()),
+        )
+        .await?;
     }
     let id = random_token(20);
     let now = app.clock.now_unix();
@@ -146,8 +163,12 @@ pub async fn login(
         now,
     )
     .await?;
-    sessions::set_staff_user(&app.db, &app.secrets.keyed_hash("staff-session", &id), user.id)
-        .await?;
+    sessions::set_staff_user(
+        &app.db,
+        &app.secrets.keyed_hash("staff-session", &id),
+        user.id,
+    )
+    .await?;
     audit::record(
         &app.db,
         &AuditEntry {
@@ -178,7 +199,11 @@ pub async fn logout(
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    check_csrf(&app, &jar, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    check_csrf(
+        &app,
+        &jar,
+        form.get("csrf").map(String::as_str).unwrap_or(""),
+    )?;
     if let Some(c) = jar.get(cookie_name(&app)) {
         sessions::delete(&app.db, &app.secrets.keyed_hash("staff-session", c.value())).await?;
     }
@@ -196,4 +221,16 @@ pub async fn logout(
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| crate::secrets::hash_password(&random_token(16)))
+}
+
+/// Stores the console's working data for this session.
+pub async fn save_data(app: &App, session: &StaffSession, data: &str) -> Result<(), WebError> {
+    sessions::save(
+        &app.db,
+        &session.id_hash,
+        data,
+        app.clock.now_unix() + IDLE_SECS,
+    )
+    .await?;
+    Ok(())
 }

@@ -1,8 +1,8 @@
 //! The staff console: login per municipality, then the day's roster, phone bookings, the
 //! schedule, the notice import, settings and the audit log. Each page group has its own
 //! module exposing `routes()`; they are merged here under `/t/{tenant}/staff`.
-pub mod auth;
 pub mod audit;
+pub mod auth;
 pub mod imports;
 pub mod phone;
 pub mod roster;
@@ -18,13 +18,14 @@ use crate::app::{App, AppState};
 use crate::db::staff::{self, StaffUser};
 use crate::db::tenants::{self, Role, Tenant};
 
+/// Every console route except the notice import, which takes large uploads and is merged
+/// outside the general body limit (see `web::router`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(roster::routes())
         .merge(phone::routes())
         .merge(schedule::routes())
-        .merge(imports::routes())
         .merge(settings::routes())
         .merge(audit::routes())
 }
@@ -35,6 +36,7 @@ pub struct Staff {
     pub user: StaffUser,
     pub role: Role,
     pub csrf: String,
+    pub session: auth::StaffSession,
 }
 
 impl Staff {
@@ -91,12 +93,7 @@ impl IntoResponse for Denied {
 
 /// Loads the logged-in member of staff for `slug`, sliding the idle timeout; `admin`
 /// asks for the admin role.
-pub async fn require(
-    app: &App,
-    jar: &CookieJar,
-    slug: &str,
-    admin: bool,
-) -> Result<Staff, Denied> {
+pub async fn require(app: &App, jar: &CookieJar, slug: &str, admin: bool) -> Result<Staff, Denied> {
     let tenant = tenants::find_by_slug(&app.db, slug)
         .await?
         .ok_or(Denied::Error(WebError::NotFound))?;
@@ -120,5 +117,6 @@ pub async fn require(
         user,
         role,
         csrf,
+        session,
     })
 }

@@ -1,8 +1,906 @@
-//! (being written)
-use axum::Router;
+//! Booking, changing and cancelling on a resident's behalf (phone calls), and the console's
+//! page for one booking. The clerk finds the notices, picks a time on the residents' grid,
+//! confirms, and reads the receipt number and password out.
+use std::collections::HashMap;
 
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+
+use super::{Denied, Staff, auth, require};
 use crate::app::AppState;
+use crate::core::grid::format_hhmm;
+use crate::core::receipt;
+use crate::core::resident_input::{
+    EmailAddress, NumberFormat, clean_text, fold_number_input, format_date_ja,
+    format_date_with_weekday, parse_birthdate, parse_kana, parse_phone,
+};
+use crate::db::bookings::{self, ByStaff, Changed, Confirmed, NewBooking, NewPerson};
+use crate::db::holds;
+use crate::db::notices::{self, Notice};
+use crate::db::tenants::{self, CARD_PICKUP};
+use crate::secrets::{random_digits, random_token};
+use crate::web::error::WebError;
+use crate::web::render;
+use crate::web::resident::apply::{
+    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, render_grid,
+};
+use crate::web::resident::grid_view;
+use crate::web::resident::mails;
+use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/t/{tenant}/staff/phone", get(phone_page))
+        .route("/t/{tenant}/staff/phone/add", post(add_person))
+        .route("/t/{tenant}/staff/phone/remove", post(remove_person))
+        .route("/t/{tenant}/staff/phone/choose", post(choose_counter))
+        .route(
+            "/t/{tenant}/staff/phone/slots",
+            get(phone_slots).post(phone_hold),
+        )
+        .route(
+            "/t/{tenant}/staff/phone/confirm",
+            get(confirm_page).post(book),
+        )
+        .route("/t/{tenant}/staff/bookings/{id}", get(booking_page))
+        .route(
+            "/t/{tenant}/staff/bookings/{id}/cancel",
+            get(cancel_page).post(cancel),
+        )
+        .route(
+            "/t/{tenant}/staff/bookings/{id}/slots",
+            get(change_slots).post(change_hold),
+        )
+        .route(
+            "/t/{tenant}/staff/bookings/{id}/change",
+            get(change_page).post(change),
+        )
+}
+
+/// What the console remembers between a clerk's requests.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ConsoleData {
+    #[serde(default)]
+    phone: PhoneDraft,
+    /// A booking whose time is being changed, and the hold for its new time.
+    #[serde(default)]
+    change: Option<(i64, i64)>,
+    /// Shown once: the receipt and password to read out, or a result message.
+    #[serde(default)]
+    flash: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct PhoneDraft {
+    notice_ids: Vec<i64>,
+    counter_id: Option<i64>,
+    hold_id: Option<i64>,
+    idempotency_key: String,
+}
+
+fn data_of(staff: &Staff) -> ConsoleData {
+    serde_json::from_str(&staff.session.data).unwrap_or_default()
+}
+
+async fn save(app: &AppState, staff: &Staff, data: &ConsoleData) -> Result<(), WebError> {
+    let json = serde_json::to_string(data).map_err(|e| WebError::Internal(e.to_string()))?;
+    auth::save_data(app, &staff.session, &json).await
+}
+
+fn field(form: &HashMap<String, String>, name: &str) -> String {
+    form.get(name).cloned().unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct NoticeRow {
+    id: i64,
+    number1: String,
+    name: String,
+    kana: String,
+    birthdate: String,
+    booked: bool,
+}
+
+fn notice_row(staff: &Staff, n: &Notice, booked: &[i64]) -> NoticeRow {
+    let format = NumberFormat::parse(&staff.tenant.number1_format).ok();
+    NoticeRow {
+        id: n.id,
+        number1: format
+            .map(|f| f.display(&n.number1))
+            .unwrap_or_else(|| n.number1.clone()),
+        name: n.name.clone(),
+        kana: n.kana.clone(),
+        birthdate: format_date_ja(n.birthdate),
+        booked: booked.contains(&n.id),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    number: Option<String>,
+    name: Option<String>,
+    birthdate: Option<String>,
+}
+
+/// Spaces (any width) removed and kana folded, for matching names typed on the phone.
+fn name_key(s: &str) -> String {
+    let folded = parse_kana(s).unwrap_or_else(|_| s.to_string());
+    folded.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+async fn search(
+    app: &AppState,
+    staff: &Staff,
+    q: &SearchQuery,
+) -> Result<(Vec<Notice>, Option<String>), WebError> {
+    let number = q.number.as_deref().unwrap_or("").trim();
+    let name = q.name.as_deref().unwrap_or("").trim();
+    let birth = q.birthdate.as_deref().unwrap_or("").trim();
+    if number.is_empty() && name.is_empty() && birth.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let birthdate = match parse_birthdate(birth, app.clock.today()) {
+        Ok(d) => d,
+        Err(e) => return Ok((Vec::new(), Some(e.message()))),
+    };
+    if !number.is_empty() {
+        let folded = fold_number_input(number);
+        let mut found =
+            notices::find_by_number1(&app.db, staff.tenant.id, &folded, birthdate).await?;
+        if found.is_empty()
+            && let Some(n) =
+                notices::find_by_number2(&app.db, staff.tenant.id, &folded, birthdate).await?
+        {
+            found.push(n);
+        }
+        return Ok((found, None));
+    }
+    if name.is_empty() {
+        return Ok((
+            Vec::new(),
+            Some("番号または氏名(フリガナ)を入力してください。".to_string()),
+        ));
+    }
+    let key = name_key(name);
+    let found = notices::find_by_birthdate(&app.db, staff.tenant.id, birthdate)
+        .await?
+        .into_iter()
+        .filter(|n| name_key(&n.name).contains(&key) || name_key(&n.kana).contains(&key))
+        .collect();
+    Ok((found, None))
+}
+
+pub async fn phone_page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<SearchQuery>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let mut data = data_of(&staff);
+    let flash = data.flash.take();
+    save(&app, &staff, &data).await?;
+    let (found, search_error) = search(&app, &staff, &q).await?;
+    let chosen = notices::find_many(&app.db, staff.tenant.id, &data.phone.notice_ids).await?;
+    let all_ids: Vec<i64> = found.iter().chain(&chosen).map(|n| n.id).collect();
+    let booked = bookings::notices_with_active_booking(&app.db, &all_ids).await?;
+    let counters = tenants::active_counters(&app.db, staff.tenant.id).await?;
+    let mut ctx = staff.context();
+    ctx.insert("flash", &flash);
+    ctx.insert(
+        "results",
+        &found
+            .iter()
+            .map(|n| notice_row(&staff, n, &booked))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "chosen",
+        &chosen
+            .iter()
+            .map(|n| notice_row(&staff, n, &booked))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("searched", &(q.number.is_some() || q.name.is_some()));
+    ctx.insert("search_error", &search_error);
+    ctx.insert("q_number", q.number.as_deref().unwrap_or(""));
+    ctx.insert("q_name", q.name.as_deref().unwrap_or(""));
+    ctx.insert("q_birthdate", q.birthdate.as_deref().unwrap_or(""));
+    ctx.insert(
+        "counters",
+        &counters
+            .iter()
+            .map(|c| (c.id, c.name.clone(), data.phone.counter_id == Some(c.id)))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("max_party", &staff.tenant.max_party_size);
+    Ok(render(&app, "staff/phone.html", &ctx)?.into_response())
+}
+
+pub async fn add_person(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let mut data = data_of(&staff);
+    let id: i64 = field(&form, "notice_id").parse().unwrap_or(0);
+    let found = notices::find_many(&app.db, staff.tenant.id, &[id]).await?;
+    if found.is_empty() {
+        return Err(Denied::Error(WebError::NotFound));
+    }
+    if !bookings::notices_with_active_booking(&app.db, &[id])
+        .await?
+        .is_empty()
+    {
+        data.flash = Some("この交付通知書はすでに予約済みです。".to_string());
+    } else if data.phone.notice_ids.len() >= staff.tenant.max_party_size as usize {
+        data.flash = Some(format!(
+            "同時に予約できるのは{}人までです。",
+            staff.tenant.max_party_size
+        ));
+    } else if !data.phone.notice_ids.contains(&id) {
+        data.phone.notice_ids.push(id);
+        release_phone_hold(&app, &mut data).await?;
+    }
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&staff.url("/phone")).into_response())
+}
+
+/// The group changed: a hold for the old group size no longer fits.
+async fn release_phone_hold(app: &AppState, data: &mut ConsoleData) -> Result<(), WebError> {
+    if let Some(h) = data.phone.hold_id.take() {
+        holds::release(&app.db, h).await?;
+    }
+    Ok(())
+}
+
+pub async fn remove_person(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let mut data = data_of(&staff);
+    let id: i64 = field(&form, "notice_id").parse().unwrap_or(0);
+    data.phone.notice_ids.retain(|n| *n != id);
+    release_phone_hold(&app, &mut data).await?;
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&staff.url("/phone")).into_response())
+}
+
+pub async fn choose_counter(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let mut data = data_of(&staff);
+    let counters = tenants::active_counters(&app.db, staff.tenant.id).await?;
+    let chosen: Option<i64> = field(&form, "counter").parse().ok();
+    if data.phone.notice_ids.is_empty() {
+        data.flash = Some("予約する人を追加してください。".to_string());
+    } else if let Some(c) = chosen.filter(|c| counters.iter().any(|x| x.id == *c)) {
+        data.phone.counter_id = Some(c);
+        save(&app, &staff, &data).await?;
+        return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
+    } else {
+        data.flash = Some("交付窓口を選択してください。".to_string());
+    }
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&staff.url("/phone")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FromQuery {
+    from: Option<String>,
+}
+
+pub async fn phone_slots(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<FromQuery>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let mut data = data_of(&staff);
+    let (Some(counter_id), false) = (data.phone.counter_id, data.phone.notice_ids.is_empty())
+    else {
+        return Ok(Redirect::to(&staff.url("/phone")).into_response());
+    };
+    let flash = data.flash.take();
+    save(&app, &staff, &data).await?;
+    Ok(render_grid(
+        &app,
+        &staff.tenant,
+        jar,
+        GridPageSpec {
+            counter_id,
+            party: data.phone.notice_ids.len() as i32,
+            from: grid_view::parse_from(q.from.as_deref()),
+            action: staff.url("/phone/slots"),
+            back: staff.url("/phone"),
+            flash,
+        },
+    )
+    .await?)
+}
+
+pub async fn phone_hold(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let mut data = data_of(&staff);
+    let (Some(counter_id), Ok(slot_id)) =
+        (data.phone.counter_id, field(&form, "slot").parse::<i64>())
+    else {
+        return Ok(Redirect::to(&staff.url("/phone")).into_response());
+    };
+    let party = data.phone.notice_ids.len() as i32;
+    let outcome = hold_run(
+        &app,
+        &staff.tenant,
+        counter_id,
+        slot_id,
+        party,
+        data.phone.hold_id,
+    )
+    .await?;
+    let to = match outcome {
+        Some(HoldOutcome::Held(h)) => {
+            data.phone.hold_id = Some(h.id);
+            if data.phone.idempotency_key.is_empty() {
+                data.phone.idempotency_key = random_token(16);
+            }
+            staff.url("/phone/confirm")
+        }
+        Some(HoldOutcome::Taken(day)) => {
+            data.flash = Some(SLOT_TAKEN.to_string());
+            staff.url(&format!("/phone/slots?from={day}"))
+        }
+        None => staff.url("/phone/slots"),
+    };
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Serialize)]
+struct PersonInput {
+    index: usize,
+    notice_id: i64,
+    number1: String,
+    name: String,
+    kana: String,
+    phone: String,
+    error: Option<String>,
+}
+
+async fn render_confirm(
+    app: &AppState,
+    staff: &Staff,
+    data: &ConsoleData,
+    people: Vec<PersonInput>,
+    email: &str,
+    errors: HashMap<&'static str, String>,
+) -> Result<Response, Denied> {
+    let now = app.clock.now_unix();
+    let hold = match data.phone.hold_id {
+        Some(id) => holds::find(&app.db, id).await?,
+        None => None,
+    };
+    let Some(hold) = hold else {
+        return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
+    };
+    let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
+    let mut ctx = staff.context();
+    ctx.insert("people", &people);
+    ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
+    ctx.insert("counter_name", &counter.name);
+    ctx.insert("email", email);
+    ctx.insert("errors", &errors);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(app, "staff/phone_confirm.html", &ctx)?).into_response())
+}
+
+async fn draft_people(
+    app: &AppState,
+    staff: &Staff,
+    data: &ConsoleData,
+) -> Result<Vec<PersonInput>, WebError> {
+    let found = notices::find_many(&app.db, staff.tenant.id, &data.phone.notice_ids).await?;
+    let format = NumberFormat::parse(&staff.tenant.number1_format).ok();
+    Ok(data
+        .phone
+        .notice_ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let n = found.iter().find(|n| n.id == *id)?;
+            Some(PersonInput {
+                index: i + 1,
+                notice_id: n.id,
+                number1: format
+                    .as_ref()
+                    .map(|f| f.display(&n.number1))
+                    .unwrap_or_else(|| n.number1.clone()),
+                name: n.name.clone(),
+                kana: n.kana.clone(),
+                phone: String::new(),
+                error: None,
+            })
+        })
+        .collect())
+}
+
+pub async fn confirm_page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let data = data_of(&staff);
+    let people = draft_people(&app, &staff, &data).await?;
+    render_confirm(&app, &staff, &data, people, "", HashMap::new()).await
+}
+
+pub async fn book(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let mut data = data_of(&staff);
+    let mut people = draft_people(&app, &staff, &data).await?;
+    if people.is_empty() {
+        return Ok(Redirect::to(&staff.url("/phone")).into_response());
+    }
+    let mut errors = HashMap::new();
+    for p in &mut people {
+        p.name = field(&form, &format!("name_{}", p.index));
+        p.kana = field(&form, &format!("kana_{}", p.index));
+        p.phone = field(&form, &format!("phone_{}", p.index));
+        if clean_text(&p.name, 50)
+            .map(|n| n.is_empty())
+            .unwrap_or(true)
+        {
+            p.error = Some("氏名を入力してください。".to_string());
+        } else if let Err(e) = parse_kana(&p.kana) {
+            p.error = Some(e.message());
+        } else if !p.phone.trim().is_empty()
+            && let Err(e) = parse_phone(&p.phone)
+        {
+            p.error = Some(e.message());
+        }
+    }
+    let email_input = field(&form, "email");
+    let email = if email_input.trim().is_empty() {
+        None
+    } else {
+        match EmailAddress::parse(&email_input) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                errors.insert("email", e.message());
+                None
+            }
+        }
+    };
+    let Some(hold_id) = data.phone.hold_id else {
+        return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
+    };
+    let hold = holds::find(&app.db, hold_id).await?;
+    match &hold {
+        Some(h) if h.is_live(app.clock.now_unix()) => {}
+        _ => {
+            errors.insert("hold", HOLD_EXPIRED.to_string());
+        }
+    }
+    if !errors.is_empty() || people.iter().any(|p| p.error.is_some()) {
+        return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
+    }
+    let hold = hold.expect("checked live above");
+    let new_people: Vec<NewPerson> = people
+        .iter()
+        .map(|p| NewPerson {
+            notice_id: Some(p.notice_id),
+            name: clean_text(&p.name, 50).unwrap_or_default(),
+            kana: parse_kana(&p.kana).unwrap_or_default(),
+            phone: parse_phone(&p.phone).unwrap_or_default(),
+        })
+        .collect();
+    let notice_rows = notices::find_many(&app.db, staff.tenant.id, &data.phone.notice_ids).await?;
+    let service_id = tenants::service_id(&app.db, staff.tenant.id, CARD_PICKUP).await?;
+    let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
+    for _ in 0..5 {
+        let receipt_number = random_digits(receipt::RECEIPT_DIGITS);
+        let password = random_token(receipt::PASSWORD_BYTES);
+        let password_hash = mails::password_hash(&app, staff.tenant.id, &receipt_number, &password);
+        let mail = match &email {
+            Some(e) => Some(mails::booking_confirmed(
+                &app,
+                &staff.tenant,
+                &counter,
+                &mails::BookingFacts {
+                    receipt_number: &receipt_number,
+                    password: Some(&password),
+                    day: hold.day,
+                    start_min: hold.start_min,
+                    end_min: hold.end_min,
+                    people: &new_people,
+                    notices: &notice_rows,
+                },
+                e.as_str(),
+            )?),
+            None => None,
+        };
+        let detail = format!(
+            "電話予約: 受付番号{} {} {}〜{} {}人",
+            receipt::format_receipt(&receipt_number),
+            format_date_with_weekday(hold.day),
+            format_hhmm(hold.start_min),
+            format_hhmm(hold.end_min),
+            new_people.len()
+        );
+        let outcome = bookings::confirm(
+            &app.db,
+            &NewBooking {
+                tenant_id: staff.tenant.id,
+                service_id,
+                counter_id: hold.counter_id,
+                hold_id: hold.id,
+                receipt_number: &receipt_number,
+                password_hash: &password_hash,
+                email: email.as_ref().map(|e| e.as_str()),
+                email2: None,
+                idempotency_key: &data.phone.idempotency_key,
+                people: &new_people,
+                source: "phone",
+                now: app.clock.now_unix(),
+                by_staff: Some(ByStaff {
+                    staff_user_id: staff.user.id,
+                    action: "phone_booking",
+                    detail: &detail,
+                }),
+            },
+            mail.as_ref(),
+        )
+        .await?;
+        match outcome {
+            Confirmed::Booked(id) => {
+                app.mail_wakeup.notify_one();
+                data.phone = PhoneDraft::default();
+                data.flash = Some(format!(
+                    "予約しました。お客様に次の受付番号とパスワードをお伝えください。受付番号 {} / パスワード {}{}",
+                    receipt::format_receipt(&receipt_number),
+                    receipt::format_password(&password),
+                    if email.is_some() {
+                        "(予約完了通知メールも送信します)"
+                    } else {
+                        ""
+                    }
+                ));
+                save(&app, &staff, &data).await?;
+                return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response());
+            }
+            Confirmed::Replayed(id) => {
+                data.phone = PhoneDraft::default();
+                save(&app, &staff, &data).await?;
+                return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response());
+            }
+            Confirmed::HoldExpired => {
+                errors.insert("hold", HOLD_EXPIRED.to_string());
+                return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
+            }
+            Confirmed::NoticeAlreadyBooked => {
+                errors.insert(
+                    "hold",
+                    "この中にすでに予約済みの交付通知書があります。".to_string(),
+                );
+                return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
+            }
+            Confirmed::ReceiptTaken => continue,
+        }
+    }
+    Err(Denied::Error(WebError::Internal(
+        "no free receipt number".into(),
+    )))
+}
+
+// ---- one booking in the console ------------------------------------------------------
+
+async fn tenant_booking(
+    app: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> Result<bookings::Booking, Denied> {
+    bookings::find(&app.db, id)
+        .await?
+        .filter(|b| b.tenant_id == staff.tenant.id)
+        .ok_or(Denied::Error(WebError::NotFound))
+}
+
+async fn booking_context(
+    app: &AppState,
+    staff: &Staff,
+    b: &bookings::Booking,
+) -> Result<tera::Context, WebError> {
+    let mut ctx = staff.context();
+    crate::web::resident::lookup::booking_context(app, &staff.tenant, b, &mut ctx).await?;
+    ctx.insert("booking_id", &b.id);
+    ctx.insert("source", if b.source == "phone" { "電話" } else { "Web" });
+    Ok(ctx)
+}
+
+pub async fn booking_page(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let mut data = data_of(&staff);
+    let flash = data.flash.take();
+    save(&app, &staff, &data).await?;
+    let mut ctx = booking_context(&app, &staff, &b).await?;
+    ctx.insert("flash", &flash);
+    Ok(render(&app, "staff/booking.html", &ctx)?.into_response())
+}
+
+pub async fn cancel_page(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let ctx = booking_context(&app, &staff, &b).await?;
+    Ok(render(&app, "staff/booking_cancel.html", &ctx)?.into_response())
+}
+
+/// The mail about this booking at (day, start, end), when it has an address.
+async fn booking_mail(
+    app: &AppState,
+    staff: &Staff,
+    b: &bookings::Booking,
+    (day, start_min, end_min): (time::Date, i32, i32),
+    cancelled: bool,
+) -> Result<Option<crate::db::outbox::OutgoingMail>, WebError> {
+    let Some(to) = b.email.clone() else {
+        return Ok(None);
+    };
+    let people = bookings::people(&app.db, b.id).await?;
+    let ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
+    let notice_rows = notices::find_many(&app.db, staff.tenant.id, &ids).await?;
+    let new_people: Vec<NewPerson> = people
+        .into_iter()
+        .map(|(p, _)| NewPerson {
+            notice_id: p.notice_id,
+            name: p.name,
+            kana: p.kana,
+            phone: p.phone,
+        })
+        .collect();
+    let counter = bookings::counter_of(&app.db, b.counter_id).await?;
+    let facts = mails::BookingFacts {
+        receipt_number: &b.receipt_number,
+        password: None,
+        day,
+        start_min,
+        end_min,
+        people: &new_people,
+        notices: &notice_rows,
+    };
+    Ok(Some(if cancelled {
+        mails::booking_cancelled(app, &staff.tenant, &counter, &facts, &to)?
+    } else {
+        mails::booking_changed(app, &staff.tenant, &counter, &facts, &to)?
+    }))
+}
+
+pub async fn cancel(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let mail = booking_mail(&app, &staff, &b, (b.day, b.start_min, b.end_min), true).await?;
+    let detail = format!(
+        "代理取消: 受付番号{} {} {}",
+        receipt::format_receipt(&b.receipt_number),
+        format_date_with_weekday(b.day),
+        format_hhmm(b.start_min)
+    );
+    let done = bookings::cancel(
+        &app.db,
+        b.id,
+        app.clock.now_unix(),
+        mail.as_ref(),
+        Some(&ByStaff {
+            staff_user_id: staff.user.id,
+            action: "cancel_booking",
+            detail: &detail,
+        }),
+    )
+    .await?;
+    app.mail_wakeup.notify_one();
+    let mut data = data_of(&staff);
+    data.flash = Some(if done {
+        "予約を取り消しました。".to_string()
+    } else {
+        "この予約はすでに取り消されているか、変更できない状態です。".to_string()
+    });
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response())
+}
+
+pub async fn change_slots(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<FromQuery>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let mut data = data_of(&staff);
+    let flash = data.flash.take();
+    save(&app, &staff, &data).await?;
+    Ok(render_grid(
+        &app,
+        &staff.tenant,
+        jar,
+        GridPageSpec {
+            counter_id: b.counter_id,
+            party: b.party_size,
+            from: grid_view::parse_from(q.from.as_deref()),
+            action: staff.url(&format!("/bookings/{id}/slots")),
+            back: staff.url(&format!("/bookings/{id}")),
+            flash,
+        },
+    )
+    .await?)
+}
+
+pub async fn change_hold(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let Ok(slot_id) = field(&form, "slot").parse::<i64>() else {
+        return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
+    };
+    let mut data = data_of(&staff);
+    let replaces = data.change.filter(|(bid, _)| *bid == id).map(|(_, h)| h);
+    let to = match hold_run(
+        &app,
+        &staff.tenant,
+        b.counter_id,
+        slot_id,
+        b.party_size,
+        replaces,
+    )
+    .await?
+    {
+        Some(HoldOutcome::Held(h)) => {
+            data.change = Some((id, h.id));
+            staff.url(&format!("/bookings/{id}/change"))
+        }
+        Some(HoldOutcome::Taken(day)) => {
+            data.flash = Some(SLOT_TAKEN.to_string());
+            staff.url(&format!("/bookings/{id}/slots?from={day}"))
+        }
+        None => staff.url(&format!("/bookings/{id}/slots")),
+    };
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+pub async fn change_page(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let data = data_of(&staff);
+    let hold = match data.change.filter(|(bid, _)| *bid == id) {
+        Some((_, h)) => holds::find(&app.db, h).await?,
+        None => None,
+    };
+    let Some(hold) = hold else {
+        return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
+    };
+    let now = app.clock.now_unix();
+    let mut ctx = booking_context(&app, &staff, &b).await?;
+    ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
+    ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
+    Ok(render(&app, "staff/booking_change.html", &ctx)?.into_response())
+}
+
+pub async fn change(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    let mut data = data_of(&staff);
+    let Some((_, hold_id)) = data.change.filter(|(bid, _)| *bid == id) else {
+        return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
+    };
+    let Some(hold) = holds::find(&app.db, hold_id).await? else {
+        return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
+    };
+    let mail = booking_mail(
+        &app,
+        &staff,
+        &b,
+        (hold.day, hold.start_min, hold.end_min),
+        false,
+    )
+    .await?;
+    let detail = format!(
+        "代理変更: 受付番号{} {} {} → {} {}",
+        receipt::format_receipt(&b.receipt_number),
+        format_date_with_weekday(b.day),
+        format_hhmm(b.start_min),
+        format_date_with_weekday(hold.day),
+        format_hhmm(hold.start_min)
+    );
+    let outcome = bookings::change_time(
+        &app.db,
+        b.id,
+        hold_id,
+        app.clock.now_unix(),
+        mail.as_ref(),
+        Some(&ByStaff {
+            staff_user_id: staff.user.id,
+            action: "change_booking",
+            detail: &detail,
+        }),
+    )
+    .await?;
+    app.mail_wakeup.notify_one();
+    data.change = None;
+    data.flash = Some(match outcome {
+        Changed::Changed => format!(
+            "予約日時を {} {}〜{} に変更しました。",
+            format_date_with_weekday(hold.day),
+            format_hhmm(hold.start_min),
+            format_hhmm(hold.end_min)
+        ),
+        Changed::HoldExpired => HOLD_EXPIRED.to_string(),
+        Changed::NotActive => "この予約は変更できない状態です。".to_string(),
+    });
+    save(&app, &staff, &data).await?;
+    Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response())
 }

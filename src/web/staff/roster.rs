@@ -1,8 +1,609 @@
-//! (being written)
-use axum::Router;
+//! 予約一覧: the day roster per counter, its A4 print view, its CSV for Excel, and the
+//! clerk's check-in (来庁 / 不在 / 元に戻す). Clerks and admins alike; every query is
+//! filtered by the logged-in member of staff's tenant.
+use std::collections::HashMap;
 
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::Serialize;
+use time::Date;
+
+use super::{Denied, Staff, require};
 use crate::app::AppState;
+use crate::core::grid::format_hhmm;
+use crate::core::receipt::{format_receipt, mask_number};
+use crate::core::resident_input::{fold_digits, format_date_with_weekday};
+use crate::core::roster_csv::{self, CsvEncoding};
+use crate::db::roster::{self, NewStatus, RosterBooking, StatusChange, status_label};
+use crate::db::tenants::Counter;
+use crate::web::error::WebError;
+use crate::web::render;
+use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/t/{tenant}/staff/roster", get(page))
+        .route("/t/{tenant}/staff/roster/print", get(print))
+        .route("/t/{tenant}/staff/roster.csv", get(csv))
+        .route("/t/{tenant}/staff/bookings/{id}/status", post(set_status))
+}
+
+type Params = HashMap<String, String>;
+
+fn param<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
+    q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// A date as typed in the address bar or a browser without a date picker: `2026-12-01`,
+/// `2026/12/1`, `20261201`, full-width digits too.
+fn parse_day(input: &str) -> Option<Date> {
+    let folded = fold_digits(input.trim());
+    let parts: Vec<&str> = folded
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (y, m, d): (i32, u8, u8) = match parts.as_slice() {
+        [y, m, d] => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        [all] if all.len() == 8 && all.bytes().all(|b| b.is_ascii_digit()) => (
+            all[..4].parse().ok()?,
+            all[4..6].parse().ok()?,
+            all[6..].parse().ok()?,
+        ),
+        _ => return None,
+    };
+    if !(1..=9999).contains(&y) {
+        return None;
+    }
+    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
+const BAD_DATE: &str = "日付を読み取れませんでした。「2026-12-01」の形で指定してください。今日の予約を表示しています。";
+
+/// Which day and counter(s) a request asks for.
+struct Selection {
+    day: Date,
+    date_error: Option<&'static str>,
+    counters: Vec<Counter>,
+    /// The chosen counter; None means every active counter (print and CSV only).
+    counter: Option<Counter>,
+}
+
+impl Selection {
+    fn query(&self) -> String {
+        match &self.counter {
+            Some(c) => format!("date={}&counter={}", self.day, c.id),
+            None => format!("date={}", self.day),
+        }
+    }
+
+    /// The counters to show: the chosen one, or every active one.
+    fn shown(&self) -> Vec<&Counter> {
+        match &self.counter {
+            Some(c) => vec![c],
+            None => self.counters.iter().filter(|c| c.active).collect(),
+        }
+    }
+}
+
+/// Reads `date` and `counter`. A counter that is not this tenant's is a 404; without one,
+/// `first_by_default` picks the first active counter, else all of them are meant.
+async fn select(
+    app: &AppState,
+    staff: &Staff,
+    q: &Params,
+    first_by_default: bool,
+) -> Result<Selection, Denied> {
+    let today = app.clock.today();
+    let (day, date_error) = match param(q, "date") {
+        None => (today, None),
+        Some(typed) => match parse_day(typed) {
+            Some(d) => (d, None),
+            None => (today, Some(BAD_DATE)),
+        },
+    };
+    let counters = roster::counters_of(&app.db, staff.tenant.id).await?;
+    let counter = match param(q, "counter") {
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+            let found = counters.iter().find(|c| c.id == id).cloned();
+            Some(found.ok_or(WebError::NotFound)?)
+        }
+        None if first_by_default => counters.iter().find(|c| c.active).cloned(),
+        None => None,
+    };
+    Ok(Selection {
+        day,
+        date_error,
+        counters,
+        counter,
+    })
+}
+
+#[derive(Serialize)]
+struct PersonView {
+    name: String,
+    kana: String,
+    number1: String,
+    phone: String,
+}
+
+#[derive(Serialize)]
+struct ActionView {
+    value: &'static str,
+    label: &'static str,
+    /// Read after the label by screen readers, so each button says which booking it is for.
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    id: i64,
+    time: String,
+    receipt: String,
+    party: i32,
+    status: String,
+    status_label: String,
+    cancelled: bool,
+    people: Vec<PersonView>,
+    actions: Vec<ActionView>,
+}
+
+#[derive(Serialize, Default, Debug, PartialEq, Eq)]
+struct Totals {
+    /// Bookings not cancelled.
+    bookings: usize,
+    /// People in those bookings.
+    people: usize,
+    visited: usize,
+    no_show: usize,
+    /// People still expected (予約済).
+    waiting: usize,
+    cancelled: usize,
+}
+
+fn totals(list: &[RosterBooking]) -> Totals {
+    let mut t = Totals::default();
+    for b in list {
+        if b.is_cancelled() {
+            t.cancelled += 1;
+            continue;
+        }
+        let n = b.people.len().max(b.booking.party_size.max(0) as usize);
+        t.bookings += 1;
+        t.people += n;
+        match b.booking.status.as_str() {
+            roster::VISITED => t.visited += n,
+            roster::NO_SHOW => t.no_show += n,
+            _ => t.waiting += n,
+        }
+    }
+    t
+}
+
+fn time_range(b: &RosterBooking) -> String {
+    format!(
+        "{}〜{}",
+        format_hhmm(b.booking.start_min),
+        format_hhmm(b.booking.end_min)
+    )
+}
+
+fn masked(number1: &Option<String>) -> String {
+    number1.as_deref().map(mask_number).unwrap_or_default()
+}
+
+fn row_view(b: &RosterBooking) -> RowView {
+    let receipt = format_receipt(&b.booking.receipt_number);
+    let status = b.booking.status.clone();
+    let detail = format!("(受付番号 {receipt})");
+    let action = |value, label| ActionView {
+        value,
+        label,
+        detail: detail.clone(),
+    };
+    let actions = match status.as_str() {
+        roster::BOOKED => vec![
+            action(roster::VISITED, "来庁"),
+            action(roster::NO_SHOW, "不在"),
+        ],
+        roster::VISITED | roster::NO_SHOW => vec![action(roster::BOOKED, "元に戻す")],
+        _ => Vec::new(),
+    };
+    let mut people: Vec<PersonView> = b
+        .people
+        .iter()
+        .map(|p| PersonView {
+            name: p.person.name.clone(),
+            kana: p.person.kana.clone(),
+            number1: masked(&p.number1),
+            phone: roster_csv::format_phone(&p.person.phone),
+        })
+        .collect();
+    if people.is_empty() {
+        // Never expected; keeps the row (and its rowspans) well formed.
+        people.push(PersonView {
+            name: String::new(),
+            kana: String::new(),
+            number1: String::new(),
+            phone: String::new(),
+        });
+    }
+    RowView {
+        id: b.booking.id,
+        time: time_range(b),
+        receipt,
+        party: b.booking.party_size,
+        status_label: status_label(&status).to_string(),
+        cancelled: b.is_cancelled(),
+        status,
+        people,
+        actions,
+    }
+}
+
+/// The message after a status change, from the fixed codes the redirect carries.
+fn result_message(
+    result: &str,
+    receipt: Option<&str>,
+    current: Option<&str>,
+) -> Option<(String, bool)> {
+    let which = receipt
+        .map(|r| format!("受付番号 {r} "))
+        .unwrap_or_else(|| "この予約".to_string());
+    let (text, warning) = match result {
+        roster::VISITED => (format!("{which}を来庁済にしました。"), false),
+        roster::NO_SHOW => (format!("{which}を不在にしました。"), false),
+        roster::BOOKED => (format!("{which}を予約済に戻しました。"), false),
+        "cancelled" => (
+            format!("{which}は取り消されているため、状態を変更できません。"),
+            true,
+        ),
+        "stale" => (
+            format!(
+                "{which}の状態はすでに変更されていました(いまは「{}」です)。画面を最新にしました。",
+                current.map(status_label).unwrap_or("不明")
+            ),
+            true,
+        ),
+        "rebooked" => (
+            format!("{which}の方は新しい予約をすでにお持ちのため、予約済に戻せません。"),
+            true,
+        ),
+        _ => return None,
+    };
+    Some((text, warning))
+}
+
+fn no_store(mut response: Response) -> Response {
+    // Personal data: never kept by a shared PC's browser cache or a proxy.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Serialize)]
+struct CounterOption {
+    id: i64,
+    name: String,
+    selected: bool,
+}
+
+pub async fn page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Query(q): Query<Params>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let sel = select(&app, &staff, &q, true).await?;
+    let mut ctx = staff.context();
+    ctx.insert("date", &sel.day.to_string());
+    ctx.insert("date_label", &format_date_with_weekday(sel.day));
+    ctx.insert("date_error", &sel.date_error);
+    ctx.insert("is_today", &(sel.day == app.clock.today()));
+    let nav = |d: Option<Date>| {
+        d.map(|d| match &sel.counter {
+            Some(c) => format!("?date={d}&counter={}", c.id),
+            None => format!("?date={d}"),
+        })
+    };
+    ctx.insert("prev_query", &nav(sel.day.previous_day()));
+    ctx.insert("next_query", &nav(sel.day.next_day()));
+    ctx.insert("today_query", &nav(Some(app.clock.today())));
+    let options: Vec<CounterOption> = sel
+        .counters
+        .iter()
+        .filter(|c| c.active || sel.counter.as_ref().is_some_and(|s| s.id == c.id))
+        .map(|c| CounterOption {
+            id: c.id,
+            name: if c.active {
+                c.name.clone()
+            } else {
+                format!("{}(休止中)", c.name)
+            },
+            selected: sel.counter.as_ref().is_some_and(|s| s.id == c.id),
+        })
+        .collect();
+    ctx.insert("counters", &options);
+    ctx.insert("query", &sel.query());
+    ctx.insert("all_query", &format!("date={}", sel.day));
+    match &sel.counter {
+        None => {
+            ctx.insert("counter_name", &Option::<String>::None);
+            ctx.insert("counter_id", &0);
+            ctx.insert("rows", &Vec::<RowView>::new());
+            ctx.insert("totals", &Totals::default());
+            ctx.insert("message", &Option::<String>::None);
+            ctx.insert("message_warning", &false);
+        }
+        Some(counter) => {
+            let list = roster::day(&app.db, staff.tenant.id, sel.day, Some(counter.id)).await?;
+            let message = param(&q, "result").and_then(|result| {
+                let booking: Option<i64> = param(&q, "booking").and_then(|b| b.parse().ok());
+                let found = booking.and_then(|id| list.iter().find(|b| b.booking.id == id));
+                result_message(
+                    result,
+                    found
+                        .map(|b| format_receipt(&b.booking.receipt_number))
+                        .as_deref(),
+                    found.map(|b| b.booking.status.as_str()),
+                )
+            });
+            ctx.insert("counter_name", &Some(&counter.name));
+            ctx.insert("counter_id", &counter.id);
+            ctx.insert("rows", &list.iter().map(row_view).collect::<Vec<_>>());
+            ctx.insert("totals", &totals(&list));
+            ctx.insert("message", &message.as_ref().map(|m| &m.0));
+            ctx.insert("message_warning", &message.as_ref().is_some_and(|m| m.1));
+        }
+    }
+    Ok(no_store(
+        render(&app, "staff/roster.html", &ctx)?.into_response(),
+    ))
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    counter_name: String,
+    rows: Vec<RowView>,
+    totals: Totals,
+}
+
+fn printed_at(app: &AppState) -> String {
+    let now = app.clock.now_jst();
+    format!(
+        "{} {}",
+        format_date_with_weekday(now.date()),
+        format_hhmm(i32::from(now.hour()) * 60 + i32::from(now.minute()))
+    )
+}
+
+pub async fn print(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Query(q): Query<Params>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let sel = select(&app, &staff, &q, false).await?;
+    let shown = sel.shown();
+    let single = sel.counter.as_ref().map(|c| c.id);
+    let list = roster::day(&app.db, staff.tenant.id, sel.day, single).await?;
+    let sections: Vec<SectionView> = shown
+        .iter()
+        .map(|c| {
+            let mine: Vec<RosterBooking> = list
+                .iter()
+                .filter(|b| b.booking.counter_id == c.id)
+                .cloned()
+                .collect();
+            SectionView {
+                counter_name: c.name.clone(),
+                rows: mine.iter().map(row_view).collect(),
+                totals: totals(&mine),
+            }
+        })
+        .collect();
+    let mut ctx = staff.context();
+    ctx.insert("date_label", &format_date_with_weekday(sel.day));
+    ctx.insert("date_error", &sel.date_error);
+    ctx.insert("printed_at", &printed_at(&app));
+    ctx.insert("sections", &sections);
+    ctx.insert("query", &sel.query());
+    let back = match &sel.counter {
+        Some(c) => format!("date={}&counter={}", sel.day, c.id),
+        None => format!("date={}", sel.day),
+    };
+    ctx.insert("back_query", &back);
+    Ok(no_store(
+        render(&app, "staff/roster_print.html", &ctx)?.into_response(),
+    ))
+}
+
+/// The CSV's columns, one row per person.
+const CSV_HEADER: [&str; 11] = [
+    "日付",
+    "窓口",
+    "時間",
+    "受付番号",
+    "人数",
+    "順",
+    "氏名",
+    "フリガナ",
+    "番号1",
+    "電話番号",
+    "状態",
+];
+
+fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<String>> {
+    let counter_name = |id: i64| {
+        counters
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let mut rows = vec![CSV_HEADER.iter().map(|h| h.to_string()).collect()];
+    for b in list {
+        let common = [
+            day.to_string(),
+            counter_name(b.booking.counter_id),
+            time_range(b),
+            format_receipt(&b.booking.receipt_number),
+            b.booking.party_size.to_string(),
+        ];
+        let status = status_label(&b.booking.status).to_string();
+        if b.people.is_empty() {
+            let mut row = common.to_vec();
+            row.extend([
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                status.clone(),
+            ]);
+            rows.push(row);
+        }
+        for p in &b.people {
+            let mut row = common.to_vec();
+            row.extend([
+                (p.person.position + 1).to_string(),
+                p.person.name.clone(),
+                p.person.kana.clone(),
+                masked(&p.number1),
+                roster_csv::format_phone(&p.person.phone),
+                status.clone(),
+            ]);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+pub async fn csv(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Query(q): Query<Params>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let sel = select(&app, &staff, &q, false).await?;
+    let encoding = CsvEncoding::from_param(param(&q, "encoding"));
+    let single = sel.counter.as_ref().map(|c| c.id);
+    let mut list = roster::day(&app.db, staff.tenant.id, sel.day, single).await?;
+    if single.is_none() {
+        // Every active counter, in their display order.
+        let order: Vec<i64> = sel.shown().iter().map(|c| c.id).collect();
+        list.retain(|b| order.contains(&b.booking.counter_id));
+        list.sort_by_key(|b| order.iter().position(|&id| id == b.booking.counter_id));
+    }
+    let text = roster_csv::to_csv(csv_rows(sel.day, &sel.counters, &list));
+    let bytes = roster_csv::encode(&text, encoding);
+    let which = match single {
+        Some(id) => format!("counter{id}"),
+        None => "all".to_string(),
+    };
+    let filename = format!("roster-{}-{which}{}.csv", sel.day, encoding.file_suffix());
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(no_store(
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(encoding.content_type()),
+                ),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            bytes,
+        )
+            .into_response(),
+    ))
+}
+
+/// 来庁 / 不在 / 元に戻す from the roster, then back to the same day and counter.
+pub async fn set_status(
+    State(app): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    jar: CookieJar,
+    Form(form): Form<Params>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(
+        &app,
+        &jar,
+        form.get("csrf").map(String::as_str).unwrap_or(""),
+    )?;
+    let booking_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let to = param(&form, "status")
+        .and_then(NewStatus::parse)
+        .ok_or(WebError::NotFound)?;
+    let change = roster::set_status(
+        &app.db,
+        staff.tenant.id,
+        booking_id,
+        to,
+        staff.user.id,
+        app.clock.now_unix(),
+    )
+    .await?;
+    let result = match change {
+        StatusChange::NotFound => return Err(WebError::NotFound.into()),
+        StatusChange::Changed { .. } => to.as_str(),
+        StatusChange::NotApplicable { current } if current == roster::CANCELLED => "cancelled",
+        StatusChange::NotApplicable { .. } => "stale",
+        StatusChange::NoticeRebooked => "rebooked",
+    };
+    // Only what parses goes back into the URL.
+    let mut back = format!("/t/{}/staff/roster?", staff.tenant.slug);
+    if let Some(day) = param(&form, "date").and_then(parse_day) {
+        back.push_str(&format!("date={day}&"));
+    }
+    if let Some(counter) = param(&form, "counter").and_then(|c| c.parse::<i64>().ok()) {
+        back.push_str(&format!("counter={counter}&"));
+    }
+    back.push_str(&format!(
+        "result={result}&booking={booking_id}#booking-{booking_id}"
+    ));
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_are_read_as_people_type_them() {
+        assert_eq!(parse_day("2026-12-01"), Some(date!(2026 - 12 - 01)));
+        assert_eq!(parse_day("2026/12/1"), Some(date!(2026 - 12 - 01)));
+        assert_eq!(
+            parse_day("２０２６年１２月１日"),
+            Some(date!(2026 - 12 - 01))
+        );
+        assert_eq!(parse_day("20261201"), Some(date!(2026 - 12 - 01)));
+        assert_eq!(parse_day("2026-13-01"), None);
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(parse_day("tomorrow"), None);
+        assert_eq!(parse_day(""), None);
+    }
+
+    #[test]
+    fn messages_come_only_from_fixed_codes() {
+        assert_eq!(
+            result_message("visited", Some("1234-5678-90"), None)
+                .unwrap()
+                .0,
+            "受付番号 1234-5678-90 を来庁済にしました。"
+        );
+        assert!(result_message("stale", None, Some("visited")).unwrap().1);
+        assert!(result_message("<script>", None, None).is_none());
+    }
 }

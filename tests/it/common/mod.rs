@@ -212,7 +212,11 @@ pub fn line_value(text: &str, label: &str) -> Option<String> {
 impl TestApp {
     /// A browser logged in to the demo's console as `login` (created as `role` unless it
     /// is the demo admin).
-    pub async fn staff_client(&self, login: &str, role: madoguchi::db::tenants::Role) -> client::Client {
+    pub async fn staff_client(
+        &self,
+        login: &str,
+        role: madoguchi::db::tenants::Role,
+    ) -> client::Client {
         let tenant = self.demo_tenant().await;
         let password = if login == madoguchi::demo::ADMIN_LOGIN {
             madoguchi::demo::ADMIN_PASSWORD.to_string()
@@ -229,15 +233,27 @@ impl TestApp {
         let done = client
             .post_form(
                 "/t/demo/staff/login",
-                &[("csrf", &csrf(&page.body)), ("login", login), ("password", &password)],
+                &[
+                    ("csrf", &csrf(&page.body)),
+                    ("login", login),
+                    ("password", &password),
+                ],
             )
             .await;
-        assert_eq!(done.location.as_deref(), Some("/t/demo/staff/roster"), "{}", done.text());
+        assert_eq!(
+            done.location.as_deref(),
+            Some("/t/demo/staff/roster"),
+            "{}",
+            done.text()
+        );
         client
     }
 
     pub async fn admin_client(&self) -> client::Client {
-        self.staff_client(madoguchi::demo::ADMIN_LOGIN, madoguchi::db::tenants::Role::Admin)
-            .await
+        self.staff_client(
+            madoguchi::demo::ADMIN_LOGIN,
+            madoguchi::db::tenants::Role::Admin,
+        )
+        .await
     }
 }
