@@ -7,7 +7,9 @@ use time::Date;
 use super::audit::{AuditEntry, AuditWrites};
 use super::holds::HoldWrites;
 use super::outbox::{OutboxWrites, OutgoingMail};
-use super::schema::{booking_people, booking_slots, bookings, counters, notices, slots};
+use super::schema::{
+    booking_people, booking_slots, bookings, counters, hold_slots, holds, notices, slots,
+};
 use super::slots::SlotWrites;
 use super::{Db, DbError};
 use crate::{db_read, db_write};
@@ -129,6 +131,17 @@ trait BookingSlotWrites {
         booking_id: i64,
         slot_ids: &[i64],
     ) -> impl Future<Output = Result<(), DbError>> + Send;
+    fn booking_by_key_in(
+        &mut self,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<Option<i64>, DbError>> + Send;
+    /// True when `hold_id` was converted into `booking_id`'s places (a change that is
+    /// already done).
+    fn hold_became_booking_in(
+        &mut self,
+        hold_id: i64,
+        booking_id: i64,
+    ) -> impl Future<Output = Result<bool, DbError>> + Send;
 }
 
 crate::impl_for_both_backends!(BookingSlotWrites {
@@ -148,6 +161,40 @@ crate::impl_for_both_backends!(BookingSlotWrites {
             }),
             _ => None,
         })
+    }
+
+    async fn booking_by_key_in(&mut self, idempotency_key: &str) -> Result<Option<i64>, DbError> {
+        Ok(bookings::table
+            .filter(bookings::idempotency_key.eq(idempotency_key))
+            .select(bookings::id)
+            .first(self)
+            .await
+            .optional()?)
+    }
+
+    async fn hold_became_booking_in(&mut self, hold_id: i64, booking_id: i64) -> Result<bool, DbError> {
+        let state: Option<String> = holds::table
+            .find(hold_id)
+            .select(holds::state)
+            .first(self)
+            .await
+            .optional()?;
+        if state.as_deref() != Some("booked") {
+            return Ok(false);
+        }
+        let mut held: Vec<i64> = hold_slots::table
+            .filter(hold_slots::hold_id.eq(hold_id))
+            .select(hold_slots::slot_id)
+            .load(self)
+            .await?;
+        let mut booked: Vec<i64> = booking_slots::table
+            .filter(booking_slots::booking_id.eq(booking_id))
+            .select(booking_slots::slot_id)
+            .load(self)
+            .await?;
+        held.sort_unstable();
+        booked.sort_unstable();
+        Ok(!held.is_empty() && held == booked)
     }
 
     async fn attach_slots_in(&mut self, booking_id: i64, slot_ids: &[i64]) -> Result<(), DbError> {
@@ -187,6 +234,11 @@ pub async fn confirm(
         return Ok(Confirmed::Replayed(id));
     }
     let outcome = db_write!(db, |conn| {
+        // Checked again inside the transaction: on SQLite a concurrent replay waited for the
+        // write lock and now sees the first request's booking.
+        if let Some(id) = conn.booking_by_key_in(new.idempotency_key).await? {
+            return Ok(Confirmed::Replayed(id));
+        }
         let notice_ids: Vec<i64> = new.people.iter().filter_map(|p| p.notice_id).collect();
         let already: i64 = booking_people::table
             .filter(booking_people::notice_id.eq_any(&notice_ids))
@@ -263,22 +315,24 @@ pub async fn confirm(
         }
         conn.audit_staff_in(new.by_staff.as_ref(), new.tenant_id, booking_id, new.now)
             .await?;
-        Ok(booking_id)
+        Ok(Confirmed::Booked(booking_id))
     });
-    match outcome {
-        Ok(id) => Ok(Confirmed::Booked(id)),
-        Err(DbError::Conflict("notice already booked")) => Ok(Confirmed::NoticeAlreadyBooked),
-        Err(DbError::Conflict("hold expired")) => Ok(Confirmed::HoldExpired),
-        Err(DbError::Conflict(_)) => {
-            // Either a concurrent replay of the same request won, or the receipt number
-            // collided: tell them apart by the idempotency key.
-            match find_by_idempotency_key(db, new.idempotency_key).await? {
-                Some(id) => Ok(Confirmed::Replayed(id)),
-                None => Ok(Confirmed::ReceiptTaken),
-            }
-        }
-        Err(e) => Err(e),
+    let refusal = match outcome {
+        Ok(confirmed) => return Ok(confirmed),
+        Err(DbError::Conflict(reason)) => reason,
+        Err(e) => return Err(e),
+    };
+    // Every refusal may be a concurrent replay of this very request that committed first
+    // (on PostgreSQL the hold it converted is gone, its notices are booked, its key is
+    // taken): the key tells, and the resident sees their booking rather than an error.
+    if let Some(id) = find_by_idempotency_key(db, new.idempotency_key).await? {
+        return Ok(Confirmed::Replayed(id));
     }
+    Ok(match refusal {
+        "notice already booked" => Confirmed::NoticeAlreadyBooked,
+        "hold expired" => Confirmed::HoldExpired,
+        _ => Confirmed::ReceiptTaken,
+    })
 }
 
 async fn find_by_idempotency_key(db: &Db, key: &str) -> Result<Option<i64>, DbError> {
@@ -347,6 +401,8 @@ pub async fn notices_with_active_booking(db: &Db, notice_ids: &[i64]) -> Result<
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
     Changed,
+    /// The same change came again (double click, retry): it was made the first time.
+    Replayed,
     HoldExpired,
     NotActive,
 }
@@ -367,6 +423,10 @@ pub async fn change_time(
             .select(Booking::as_select())
             .first(conn)
             .await?;
+        // A repeated [変更する] (double click, retry) finds its change already made.
+        if conn.hold_became_booking_in(hold_id, booking_id).await? {
+            return Ok(Changed::Replayed);
+        }
         if booking.status != "booked" {
             return Err(DbError::Conflict("not active"));
         }
@@ -402,11 +462,22 @@ pub async fn change_time(
         }
         conn.audit_staff_in(by_staff, booking.tenant_id, booking_id, now)
             .await?;
-        Ok(())
+        Ok(Changed::Changed)
     });
     match outcome {
-        Ok(()) => Ok(Changed::Changed),
-        Err(DbError::Conflict("hold expired")) => Ok(Changed::HoldExpired),
+        Ok(changed) => Ok(changed),
+        Err(DbError::Conflict("hold expired")) => {
+            // On PostgreSQL a concurrent replay waits on the hold row and then finds it
+            // converted: look again now that the first request has committed.
+            let replayed = db_read!(db, |conn| {
+                conn.hold_became_booking_in(hold_id, booking_id).await
+            })?;
+            Ok(if replayed {
+                Changed::Replayed
+            } else {
+                Changed::HoldExpired
+            })
+        }
         Err(DbError::Conflict(_)) => Ok(Changed::NotActive),
         Err(e) => Err(e),
     }

@@ -249,6 +249,166 @@ async fn pressing_book_twice_makes_one_booking(backend: Backend) {
 }
 on_both_databases!(pressing_book_twice_makes_one_booking);
 
+/// Five presses of each button at the same instant from one browser (a double click, an
+/// impatient retry): one booking, one change, one cancellation, one mail each, and every
+/// press ends on the page a person expects rather than an error.
+async fn simultaneous_presses_act_once_and_say_so(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let mut client = app.client();
+    submit_entry(
+        &mut client,
+        &[(&s[46].number1, &digits(&s[46]))],
+        "clicky@example.jp",
+    )
+    .await;
+    let form = open_link(&app, &mut client, "clicky@example.jp").await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    post_apply(&mut client, &form.body, 1, counter, "choose").await;
+    let (_, form) = hold_cell(&mut client, 3).await;
+    post_apply(&mut client, &form.body, 1, counter, "confirm").await;
+    let confirm = client.get("/t/demo/apply/confirm").await;
+    let token = csrf(&confirm.body);
+    let presses = (0..5).map(|_| {
+        let mut c = client.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            c.post_form("/t/demo/apply/confirm", &[("csrf", &token)])
+                .await
+        })
+    });
+    for press in futures_join(presses).await {
+        assert_eq!(
+            press.location.as_deref(),
+            Some("/t/demo/apply/done"),
+            "{}",
+            press.text()
+        );
+    }
+    let done = client.get("/t/demo/apply/done").await;
+    done.assert_text("予約入力完了");
+    let tenant = app.demo_tenant().await;
+    let booked = madoguchi::db::bookings::notices_with_active_booking(
+        app.db(),
+        &[notice_id(&app, tenant.id, &s[46]).await],
+    )
+    .await
+    .unwrap();
+    assert_eq!(booked.len(), 1);
+    let mails = app.mails_to("clicky@example.jp").await;
+    let completion = mails
+        .iter()
+        .filter(|m| m.subject.contains("予約完了通知メール"))
+        .collect::<Vec<_>>();
+    assert_eq!(completion.len(), 1, "one completion mail");
+    let receipt = line_value(&completion[0].text, "受付番号").unwrap();
+    let password = line_value(&completion[0].text, "パスワード").unwrap();
+
+    // The change, pressed five times at once.
+    let mut client = app.client();
+    let lookup = client.get("/t/demo/lookup").await;
+    client
+        .post_form(
+            "/t/demo/lookup",
+            &[
+                ("csrf", &csrf(&lookup.body)),
+                ("receipt_number", &receipt),
+                ("password", &password),
+            ],
+        )
+        .await;
+    let grid = client.get("/t/demo/booking/slots?from=2026-12-10").await;
+    let cells = selectable_slots(&grid.body);
+    client
+        .post_form(
+            "/t/demo/booking/slots",
+            &[("csrf", &csrf(&grid.body)), ("slot", &cells[0])],
+        )
+        .await;
+    let change = client.get("/t/demo/booking/change").await;
+    let token = csrf(&change.body);
+    let presses = (0..5).map(|_| {
+        let mut c = client.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            c.post_form("/t/demo/booking/change", &[("csrf", &token)])
+                .await
+        })
+    });
+    for press in futures_join(presses).await {
+        assert_eq!(
+            press.location.as_deref(),
+            Some("/t/demo/booking"),
+            "{}",
+            press.text()
+        );
+    }
+    let details = client.get("/t/demo/booking").await;
+    details.assert_text("2026年12月10日(木)");
+    let changes = app
+        .mails_to("clicky@example.jp")
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("変更"))
+        .count();
+    assert_eq!(changes, 1, "one change mail");
+
+    // The cancellation, pressed five times at once.
+    let cancel = client.get("/t/demo/booking/cancel").await;
+    let token = csrf(&cancel.body);
+    let presses = (0..5).map(|_| {
+        let mut c = client.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            c.post_form("/t/demo/booking/cancel", &[("csrf", &token)])
+                .await
+        })
+    });
+    for press in futures_join(presses).await {
+        assert_eq!(press.location.as_deref(), Some("/t/demo/booking"));
+    }
+    let details = client.get("/t/demo/booking").await;
+    details.assert_text("取消済");
+    details.assert_no_text("変更・取消できません");
+    let cancels = app
+        .mails_to("clicky@example.jp")
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("取消"))
+        .count();
+    assert_eq!(cancels, 1, "one cancellation mail");
+    let dec10 = madoguchi::db::slots::find_by_counter_days(
+        app.db(),
+        counter,
+        time::macros::date!(2026 - 12 - 10),
+        time::macros::date!(2026 - 12 - 10),
+    )
+    .await
+    .unwrap();
+    assert_eq!(dec10.iter().map(|s| s.taken).sum::<i32>(), 0);
+}
+on_both_databases!(simultaneous_presses_act_once_and_say_so);
+
+async fn futures_join<T: Send + 'static>(
+    tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks.collect::<Vec<_>>() {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
+async fn notice_id(app: &TestApp, tenant_id: i64, notice: &NewNotice) -> i64 {
+    madoguchi::db::notices::find_by_number2(app.db(), tenant_id, &notice.number2, notice.birthdate)
+        .await
+        .unwrap()
+        .expect("the notice")
+        .id
+}
+
 async fn a_booked_notice_cannot_be_booked_again(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else {
         return;

@@ -251,7 +251,10 @@ async fn refuse_change(
     mut s: ResidentSession,
     booking: &Booking,
 ) -> Result<Response, WebError> {
-    s.data.flash = Some(if booking.status != "booked" {
+    s.data.flash = Some(if booking.status == "cancelled" {
+        // Also what a repeated [取り消す] (double click, back button) ends on.
+        "この予約は取り消し済みです。".to_string()
+    } else if booking.status != "booked" {
         "この予約は変更・取消できません。".to_string()
     } else {
         let start = deadline::slot_start(booking.day, booking.start_min);
@@ -460,7 +463,7 @@ pub async fn change_submit(
     .await?;
     let now = app.clock.now_unix();
     match bookings::change_time(&app.db, booking.id, hold_id, now, mail.as_ref(), None).await? {
-        Changed::Changed => {
+        Changed::Changed | Changed::Replayed => {
             app.mail_wakeup.notify_one();
             s.data.change_hold_id = None;
             s.data.flash = Some(format!(
@@ -522,7 +525,8 @@ pub async fn cancel_submit(
         |a, t, c, f, to| mails::booking_cancelled(a, t, c, f, to),
     )
     .await?;
-    bookings::cancel(
+    // False when a concurrent press of [取り消す] got there first: cancelled all the same.
+    let cancelled_now = bookings::cancel(
         &app.db,
         booking.id,
         app.clock.now_unix(),
@@ -530,7 +534,9 @@ pub async fn cancel_submit(
         None,
     )
     .await?;
-    app.mail_wakeup.notify_one();
+    if cancelled_now {
+        app.mail_wakeup.notify_one();
+    }
     if let Some(hold_id) = s.data.change_hold_id.take() {
         holds::release(&app.db, hold_id).await?;
     }

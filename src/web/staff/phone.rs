@@ -892,7 +892,7 @@ pub async fn change(
     app.mail_wakeup.notify_one();
     data.change = None;
     data.flash = Some(match outcome {
-        Changed::Changed => format!(
+        Changed::Changed | Changed::Replayed => format!(
             "予約日時を {} {}〜{} に変更しました。",
             format_date_with_weekday(hold.day),
             format_hhmm(hold.start_min),

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
+#[derive(Clone)]
 pub struct Client {
     router: Router,
     cookies: BTreeMap<String, String>,
