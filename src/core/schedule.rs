@@ -68,6 +68,8 @@ pub struct ExistingSlot {
     pub end_min: i32,
     pub capacity: i32,
     pub taken: i32,
+    /// Closed to new bookings (see [`SlotPlan::close`]).
+    pub closed: bool,
 }
 
 /// A change the plan asks for that would hurt citizens who already booked; left for staff to resolve.
@@ -100,6 +102,11 @@ pub struct SlotPlan {
     /// `(slot id, new capacity)`.
     pub set_capacity: Vec<(i64, i32)>,
     pub delete: Vec<i64>,
+    /// Slots in conflict, closed to new bookings so the free places a closure or a cut in
+    /// clerks took away are not offered; the people already in them keep their places.
+    pub close: Vec<i64>,
+    /// Closed slots the plan wants again without conflict.
+    pub reopen: Vec<i64>,
     pub conflicts: Vec<SlotConflict>,
 }
 
@@ -107,7 +114,11 @@ impl SlotPlan {
     /// Nothing to write. Conflicts do not count: they stay until staff move the bookings,
     /// so a plan with only conflicts is what a settled schedule looks like on every rerun.
     pub fn is_noop(&self) -> bool {
-        self.create.is_empty() && self.set_capacity.is_empty() && self.delete.is_empty()
+        self.create.is_empty()
+            && self.set_capacity.is_empty()
+            && self.delete.is_empty()
+            && self.close.is_empty()
+            && self.reopen.is_empty()
     }
 
     /// Fills the `reason` of [`SlotConflict::RemovedWhileTaken`] with why the day is closed,
@@ -278,7 +289,7 @@ pub fn reconcile(planned: &[PlannedSlot], existing: &[ExistingSlot]) -> SlotPlan
             }
             Some(target) => {
                 if slot.taken > 0 {
-                    plan.conflicts.push(removed_while_taken(slot));
+                    conflict(&mut plan, slot, removed_while_taken(slot));
                 } else {
                     plan.delete.push(slot.id);
                     plan.create.push(target);
@@ -286,7 +297,7 @@ pub fn reconcile(planned: &[PlannedSlot], existing: &[ExistingSlot]) -> SlotPlan
             }
             None => {
                 if slot.taken > 0 {
-                    plan.conflicts.push(removed_while_taken(slot));
+                    conflict(&mut plan, slot, removed_while_taken(slot));
                 } else {
                     plan.delete.push(slot.id);
                 }
@@ -299,18 +310,29 @@ pub fn reconcile(planned: &[PlannedSlot], existing: &[ExistingSlot]) -> SlotPlan
 }
 
 fn adjust_capacity(plan: &mut SlotPlan, slot: &ExistingSlot, wanted: i32) {
-    if wanted == slot.capacity {
-        return;
-    }
     if wanted < slot.taken {
-        plan.conflicts.push(SlotConflict::CapacityBelowTaken {
+        let below = SlotConflict::CapacityBelowTaken {
             slot_id: slot.id,
             key: slot.key,
             taken: slot.taken,
             wanted,
-        });
-    } else {
+        };
+        conflict(plan, slot, below);
+        return;
+    }
+    if wanted != slot.capacity {
         plan.set_capacity.push((slot.id, wanted));
+    }
+    if slot.closed {
+        plan.reopen.push(slot.id);
+    }
+}
+
+/// Reports `conflict` and closes the slot to new bookings (once).
+fn conflict(plan: &mut SlotPlan, slot: &ExistingSlot, conflict: SlotConflict) {
+    plan.conflicts.push(conflict);
+    if !slot.closed {
+        plan.close.push(slot.id);
     }
 }
 
@@ -411,6 +433,7 @@ mod tests {
             end_min,
             capacity,
             taken,
+            closed: false,
         }
     }
 
@@ -429,6 +452,11 @@ mod tests {
             let slot = after.iter_mut().find(|slot| slot.id == *id).unwrap();
             slot.capacity = *capacity;
         }
+        for (ids, closed) in [(&plan.close, true), (&plan.reopen, false)] {
+            for id in ids {
+                after.iter_mut().find(|slot| slot.id == *id).unwrap().closed = closed;
+            }
+        }
         for (offset, slot) in plan.create.iter().enumerate() {
             after.push(ExistingSlot {
                 id: 1000 + offset as i64,
@@ -436,6 +464,7 @@ mod tests {
                 end_min: slot.end_min,
                 capacity: slot.capacity,
                 taken: 0,
+                closed: false,
             });
         }
         after
@@ -835,7 +864,22 @@ mod tests {
                 wanted: 1,
             }]
         );
-        assert!(plan.is_noop());
+        // Its third place is not offered any more: the slot closes to new bookings.
+        assert_eq!(plan.close, [7]);
+        let again = reconcile(&plan_slots, &apply(&plan, &existing));
+        assert!(again.is_noop(), "{again:?}");
+        assert_eq!(again.conflicts, plan.conflicts);
+    }
+
+    #[test]
+    fn a_closed_slot_reopens_once_its_conflict_is_gone() {
+        let plan_slots = [planned(MONDAY, hm(9, 0), hm(9, 30), 2)];
+        let mut existing = stored(7, MONDAY, hm(9, 0), hm(9, 30), 3, 1);
+        existing.closed = true;
+        let plan = reconcile(&plan_slots, &[existing]);
+        assert_eq!(plan.set_capacity, [(7, 2)]);
+        assert_eq!(plan.reopen, [7]);
+        assert!(plan.conflicts.is_empty() && plan.close.is_empty());
     }
 
     #[test]
@@ -847,6 +891,7 @@ mod tests {
         let plan = reconcile(&[], &existing);
         assert_eq!(plan.delete, [1]);
         assert!(plan.create.is_empty() && plan.set_capacity.is_empty());
+        assert_eq!(plan.close, [2], "the booked slot stays, closed to newcomers");
         assert_eq!(
             plan.conflicts,
             [SlotConflict::RemovedWhileTaken {

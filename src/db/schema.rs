@@ -96,6 +96,7 @@ diesel::table! {
         end_min -> Integer,
         capacity -> Integer,
         taken -> Integer,
+        closed -> Bool,
     }
 }
 

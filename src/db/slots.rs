@@ -25,6 +25,9 @@ pub struct Slot {
     pub end_min: i32,
     pub capacity: i32,
     pub taken: i32,
+    /// No new places may be taken: the schedule no longer wants this slot (or wants fewer
+    /// places than are taken), but people are booked in it.
+    pub closed: bool,
 }
 
 #[derive(Queryable, Selectable)]
@@ -63,6 +66,11 @@ pub struct MaterialiseReport {
     pub created: usize,
     pub capacity_changed: usize,
     pub deleted: usize,
+    /// Slots closed to new bookings because the schedule no longer wants them (or wants
+    /// fewer places) while people are booked in them; see [`SlotConflict`].
+    pub closed: usize,
+    /// Closed slots the schedule wants again, open once more.
+    pub reopened: usize,
     /// Changes not applied because places are already taken: for a person to resolve.
     pub conflicts: Vec<SlotConflict>,
     /// Deletions and capacity changes the plan asked for that found places taken when they
@@ -142,6 +150,7 @@ crate::impl_for_both_backends!(MaterialiseWrites {
                 end_min: s.end_min,
                 capacity: s.capacity,
                 taken: s.taken,
+                closed: s.closed,
             })
             .collect();
         let horizon = existing
@@ -209,6 +218,19 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             ..MaterialiseReport::default()
         };
         let planned_writes = plan.delete.len() + plan.set_capacity.len();
+        for (ids, closed) in [(&plan.close, true), (&plan.reopen, false)] {
+            for chunk in ids.chunks(ID_CHUNK) {
+                let changed = diesel::update(slots::table.filter(slots::id.eq_any(chunk)))
+                    .set(slots::closed.eq(closed))
+                    .execute(self)
+                    .await?;
+                if closed {
+                    report.closed += changed;
+                } else {
+                    report.reopened += changed;
+                }
+            }
+        }
         // Deletions first: a slot whose end changed is deleted and created again. Only free
         // slots go (`taken = 0`, checked again by each statement). The rows of released holds
         // and cancelled bookings that still name such a slot would block the delete through
@@ -321,6 +343,7 @@ crate::impl_for_both_backends!(SlotWrites {
         for &id in slot_ids {
             let updated = diesel::update(slots::table)
                 .filter(slots::id.eq(id).and(slots::taken.lt(slots::capacity)))
+                .filter(slots::closed.eq(false))
                 .set(slots::taken.eq(slots::taken + 1))
                 .execute(self)
                 .await?;

@@ -624,3 +624,65 @@ async fn resend_mails_a_new_password(backend: Backend) {
     assert_eq!(new.status, StatusCode::SEE_OTHER);
 }
 on_both_databases!(resend_mails_a_new_password);
+
+/// A closure that arrives after somebody booked the day (a holiday list update, a change
+/// made while an earlier conflict stood): the booking stays, and the free place left in its
+/// slot is not offered to the next resident.
+async fn a_day_closed_after_a_booking_offers_nothing_more(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(&app, &[&s[47]], "early@example.jp", "12月3日(木) 10:00").await;
+    let tenant = app.demo_tenant().await;
+    let main_office = app.counter_id("本庁舎 市民課").await;
+    let dec3 = time::macros::date!(2026 - 12 - 03);
+    let closed: Result<(), madoguchi::db::DbError> = async {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use madoguchi::db::schema::closures::dsl;
+        madoguchi::db_write!(app.db(), |conn| {
+            diesel::insert_into(dsl::closures)
+                .values((
+                    dsl::tenant_id.eq(tenant.id),
+                    dsl::counter_id.eq(Some(main_office)),
+                    dsl::first_day.eq(dec3),
+                    dsl::last_day.eq(dec3),
+                    dsl::reason.eq("庁舎点検"),
+                ))
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+    .await;
+    closed.unwrap();
+    let report = madoguchi::db::slots::materialise(app.db(), tenant.id, app.clock.today())
+        .await
+        .unwrap();
+    assert_eq!(report.closed, 1, "{report:?}");
+
+    let mut client = app.client();
+    submit_entry(
+        &mut client,
+        &[(&s[48].number1, &digits(&s[48]))],
+        "late@example.jp",
+    )
+    .await;
+    let form = open_link(&app, &mut client, "late@example.jp").await;
+    post_apply(&mut client, &form.body, 1, main_office, "choose").await;
+    let grid = client.get("/t/demo/apply/slots").await;
+    assert!(
+        crate::resident::slot_labelled(&grid.body, "12月3日(木) 10:00").is_none(),
+        "the free place of the closed day is offered"
+    );
+    assert!(!grid.body.contains("aria-label=\"12月3日(木)"));
+    // The booking made before the closure still stands.
+    let booking =
+        madoguchi::db::bookings::find_by_receipt(app.db(), tenant.id, &receipt.replace('-', ""))
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!((booking.day, booking.status.as_str()), (dec3, "booked"));
+}
+on_both_databases!(a_day_closed_after_a_booking_offers_nothing_more);

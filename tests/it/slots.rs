@@ -191,7 +191,16 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     assert!(report.capacity_changed > 0);
     let after = day(db, town.main_office, wednesday).await;
     assert_eq!(after[2].capacity, 2, "not lowered below what is taken");
+    assert!(after[2].closed, "closed to newcomers while over the new capacity");
     assert_eq!(after[3].capacity, 1);
+    // One of the two gives the place back: the slot is still at the new capacity (1 of 1),
+    // so it stays shut, and nobody new gets in.
+    give_one_back(db, booked.id).await;
+    assert!(!slots::take_places(db, &[booked.id]).await.unwrap());
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
+    let settled = &day(db, town.main_office, wednesday).await[2];
+    assert_eq!((settled.capacity, settled.taken, settled.closed), (1, 1, false));
 
     // A closure for the main office that Wednesday: free slots go, the taken one stays and
     // is reported with the closure's reason; the branch is untouched.
@@ -243,6 +252,24 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     );
 }
 on_both_databases!(changes_never_strand_taken_places);
+
+/// One place given back, as a cancelled booking does.
+async fn give_one_back(db: &Db, slot_id: i64) {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use madoguchi::db::schema::slots::dsl;
+    let result: Result<(), madoguchi::db::DbError> = async {
+        madoguchi::db_write!(db, |conn| {
+            diesel::update(dsl::slots.find(slot_id))
+                .set(dsl::taken.eq(dsl::taken - 1))
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+    .await;
+    result.unwrap();
+}
 
 /// 50 residents at once for the 10 places of one slot: exactly 10 get one, and the
 /// database agrees afterwards.

@@ -181,11 +181,17 @@ pub async fn build(
     let first = wide_page.first_day.min(narrow_page.first_day);
     let last = wide_page.first_day.saturating_add(time::Duration::days(14));
     let rows = slots::find_by_counter_days(db, counter_id, first, last).await?;
-    let views: Vec<SlotView> = rows.iter().map(slot_view).collect();
+    let views: Vec<SlotView> = open_views(&rows);
     Ok(GridPair {
         wide: view(&views, party, rules, GridWidth::Wide, wide_page),
         narrow: view(&views, party, rules, GridWidth::Narrow, narrow_page),
     })
+}
+
+/// The slots a resident may see: a closed slot (a closure that came after bookings) is left
+/// out, so its time shows as not offered, like the rest of the closed day.
+fn open_views(rows: &[slots::Slot]) -> Vec<SlotView> {
+    rows.iter().filter(|s| !s.closed).map(slot_view).collect()
 }
 
 pub fn slot_view(s: &slots::Slot) -> SlotView {
@@ -215,7 +221,7 @@ pub async fn run_from(
         return Ok(None);
     }
     let day = slots::find_by_counter_days(db, counter_id, first.day, first.day).await?;
-    let views: Vec<SlotView> = day.iter().map(slot_view).collect();
+    let views: Vec<SlotView> = open_views(&day);
     Ok(grid::contiguous_run(&views, slot_id, party, rules))
 }
 

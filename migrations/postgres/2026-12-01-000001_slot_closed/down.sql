@@ -1,0 +1,1 @@
+ALTER TABLE slots DROP COLUMN closed;
