@@ -62,23 +62,32 @@ pub fn hold_expiry(now_unix: i64, ttl_min: i32) -> i64 {
     now_unix.saturating_add(i64::from(ttl_min.max(0)) * SECONDS_PER_MINUTE)
 }
 
-/// New expiry when a resident asks for more time on a hold first placed at `placed_unix`:
-/// `now + ttl`, but never beyond `max_total_min` after the hold was placed, so one browser tab
-/// cannot sit on a place forever. `None` when nothing more can be granted (the cap is reached).
+/// New expiry when a resident asks for more time on a hold first placed at `placed_unix`
+/// and now running until `expires_unix`: `now + ttl`, but never beyond `max_total_min` after
+/// the hold was placed, so one browser tab cannot sit on a place forever. `None` when that
+/// gives nothing more than the hold already has (the cap is reached), so the offer to
+/// extend is not shown for an extension that would change nothing.
 ///
 /// The cap is never below the first `ttl`, so that an extension can never shorten the
 /// expiry the hold was given when it was placed, even if `max_total_min` is set below `ttl_min`.
 /// The caller still checks that the hold it extends has not already expired.
 pub fn extended_hold_expiry(
     placed_unix: i64,
+    expires_unix: i64,
     now_unix: i64,
     ttl_min: i32,
     max_total_min: i32,
 ) -> Option<i64> {
-    let cap = hold_expiry(placed_unix, max_total_min.max(ttl_min));
+    let cap = hold_cap(placed_unix, ttl_min, max_total_min);
     let wanted = hold_expiry(now_unix, ttl_min);
     let new_expiry = wanted.min(cap);
-    (new_expiry > now_unix).then_some(new_expiry)
+    (new_expiry > now_unix && new_expiry > expires_unix).then_some(new_expiry)
+}
+
+/// The latest a hold placed at `placed_unix` may ever run to (see [`extended_hold_expiry`]):
+/// while its expiry is before this, the offer to extend it stands.
+pub fn hold_cap(placed_unix: i64, ttl_min: i32, max_total_min: i32) -> i64 {
+    hold_expiry(placed_unix, max_total_min.max(ttl_min))
 }
 
 /// "2026年12月1日(火) 09:30", as deadlines are written in Japanese notices and mails.
@@ -220,21 +229,29 @@ mod tests {
     #[test]
     fn extension_pushes_expiry_to_now_plus_ttl() {
         // Placed at 0 with 10 min, extended at minute 8: expires at minute 18.
-        assert_eq!(extended_hold_expiry(0, 480, 10, 30), Some(1_080));
+        assert_eq!(extended_hold_expiry(0, 600, 480, 10, 30), Some(1_080));
     }
 
     #[test]
     fn extension_is_capped_at_max_total_after_placement() {
         // At minute 25 a full 10 min would run to 35, past the 30-minute cap.
-        assert_eq!(extended_hold_expiry(0, 1_500, 10, 30), Some(1_800));
+        assert_eq!(extended_hold_expiry(0, 1_680, 1_500, 10, 30), Some(1_800));
         // One second before the cap there is still one second to give.
-        assert_eq!(extended_hold_expiry(0, 1_799, 10, 30), Some(1_800));
+        assert_eq!(extended_hold_expiry(0, 1_799, 1_799, 10, 30), Some(1_800));
     }
 
     #[test]
     fn no_extension_once_the_cap_is_reached() {
-        assert_eq!(extended_hold_expiry(0, 1_800, 10, 30), None);
-        assert_eq!(extended_hold_expiry(0, 5_000, 10, 30), None);
+        assert_eq!(extended_hold_expiry(0, 1_800, 1_800, 10, 30), None);
+        assert_eq!(extended_hold_expiry(0, 1_800, 5_000, 10, 30), None);
+    }
+
+    #[test]
+    fn no_extension_once_the_hold_already_runs_to_the_cap() {
+        // Extended at minute 25 to the 30-minute cap; at minute 26 there is nothing to add.
+        assert_eq!(extended_hold_expiry(0, 1_800, 1_560, 10, 30), None);
+        // Nor straight after placing, when now + ttl is the expiry it already has.
+        assert_eq!(extended_hold_expiry(0, 600, 0, 10, 30), None);
     }
 
     #[test]
@@ -242,7 +259,8 @@ mod tests {
         // Misconfigured: max total 5 min but ttl 10 min. The first hold ran to minute 10;
         // an extension at minute 3 must not cut it back to minute 5.
         assert_eq!(hold_expiry(0, 10), 600);
-        assert_eq!(extended_hold_expiry(0, 180, 10, 5), Some(600));
+        assert_eq!(extended_hold_expiry(0, 600, 180, 10, 5), None);
+        assert_eq!(extended_hold_expiry(0, 600, 180, 10, 20), Some(780));
     }
 
     #[test]
@@ -315,20 +333,22 @@ mod tests {
         fn extension_stays_within_cap_and_after_now(
             placed in 0i64..4_000_000_000,
             elapsed in 0i64..20_000,
+            extra in 0i64..20_000,
             ttl in 1i32..60,
             max_total in 0i32..240,
         ) {
             let now = placed + elapsed;
             let cap = placed + i64::from(max_total.max(ttl)) * 60;
-            match extended_hold_expiry(placed, now, ttl, max_total) {
+            // The hold runs until somewhere between its first expiry and the cap.
+            let expires = (placed + i64::from(ttl) * 60 + extra).min(cap);
+            match extended_hold_expiry(placed, expires, now, ttl, max_total) {
                 Some(expiry) => {
                     prop_assert!(expiry > now);
+                    prop_assert!(expiry > expires, "an extension always adds time");
                     prop_assert!(expiry <= cap);
                     prop_assert!(expiry <= now + i64::from(ttl) * 60);
-                    // Never shorter than the expiry the hold got when it was placed.
-                    prop_assert!(expiry >= hold_expiry(placed, ttl).min(cap));
                 }
-                None => prop_assert!(now >= cap),
+                None => prop_assert!(now >= cap || (now + i64::from(ttl) * 60).min(cap) <= expires),
             }
         }
     }

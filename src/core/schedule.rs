@@ -891,7 +891,11 @@ mod tests {
         let plan = reconcile(&[], &existing);
         assert_eq!(plan.delete, [1]);
         assert!(plan.create.is_empty() && plan.set_capacity.is_empty());
-        assert_eq!(plan.close, [2], "the booked slot stays, closed to newcomers");
+        assert_eq!(
+            plan.close,
+            [2],
+            "the booked slot stays, closed to newcomers"
+        );
         assert_eq!(
             plan.conflicts,
             [SlotConflict::RemovedWhileTaken {

@@ -64,6 +64,10 @@ pub fn router(app: AppState) -> Router {
             get(lookup::change_confirm).post(lookup::change_submit),
         )
         .route(
+            "/t/{tenant}/booking/change/extend",
+            post(lookup::change_extend),
+        )
+        .route(
             "/t/{tenant}/booking/cancel",
             get(lookup::cancel_confirm).post(lookup::cancel_submit),
         )

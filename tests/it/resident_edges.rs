@@ -188,6 +188,24 @@ async fn an_expired_hold_is_refused_and_can_be_extended_before(backend: Backend)
     app.clock.advance(8 * 60);
     let extended = post_apply(&mut client, &form.body, 1, counter, "extend").await;
     extended.assert_text("仮押さえを延長しました。09:18まで有効です。");
+    // Pressed again at once it gives nothing more, and says so plainly.
+    let again = post_apply(&mut client, &form.body, 1, counter, "extend").await;
+    again.assert_text("仮押さえは09:18まで有効です。");
+    again.assert_no_text("延長しました");
+
+    // A hold runs at most 30 minutes after it was placed (09:00).
+    app.clock.advance(8 * 60);
+    post_apply(&mut client, &form.body, 1, counter, "extend")
+        .await
+        .assert_text("09:26まで有効です");
+    app.clock.advance(9 * 60);
+    let capped = post_apply(&mut client, &form.body, 1, counter, "extend").await;
+    capped.assert_text("仮押さえを延長しました。09:30まで有効です。");
+    capped.assert_no_text("仮押さえを延長する");
+    app.clock.advance(60);
+    let at_cap = post_apply(&mut client, &form.body, 1, counter, "extend").await;
+    at_cap.assert_text("仮押さえはこれ以上延長できません。09:30までに予約を確定してください。");
+    at_cap.assert_no_text("延長しました");
 
     post_apply(&mut client, &form.body, 1, counter, "confirm").await;
     let confirm = client.get("/t/demo/apply/confirm").await;
@@ -480,6 +498,19 @@ async fn lookup_then_change_and_cancel_free_the_places(backend: Backend) {
     let change = client.get("/t/demo/booking/change").await;
     change.assert_text("変更前");
     change.assert_text("2026年12月10日(木)");
+    change.assert_text("仮押さえは09:10まで有効です。");
+    // The new time's hold can be extended like the booking form's.
+    app.clock.advance(7 * 60);
+    let extended = client
+        .post_form(
+            "/t/demo/booking/change/extend",
+            &[("csrf", &csrf(&change.body))],
+        )
+        .await;
+    assert_eq!(extended.location.as_deref(), Some("/t/demo/booking/change"));
+    let change = client.get("/t/demo/booking/change").await;
+    change.assert_text("仮押さえを延長しました。09:17まで有効です。");
+    change.assert_text("仮押さえは09:17まで有効です。");
     let changed = client
         .post_form("/t/demo/booking/change", &[("csrf", &csrf(&change.body))])
         .await;
@@ -535,7 +566,7 @@ async fn lookup_then_change_and_cancel_free_the_places(backend: Backend) {
             .any(|m| m.subject.contains("取消"))
     );
     // The notices can be booked again.
-    book(&app, &[&s[44]], "again@example.jp").await;
+    book_at(&app, &[&s[44]], "again@example.jp", "12月2日(水) 10:00").await;
 }
 on_both_databases!(lookup_then_change_and_cancel_free_the_places);
 

@@ -191,7 +191,10 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     assert!(report.capacity_changed > 0);
     let after = day(db, town.main_office, wednesday).await;
     assert_eq!(after[2].capacity, 2, "not lowered below what is taken");
-    assert!(after[2].closed, "closed to newcomers while over the new capacity");
+    assert!(
+        after[2].closed,
+        "closed to newcomers while over the new capacity"
+    );
     assert_eq!(after[3].capacity, 1);
     // One of the two gives the place back: the slot is still at the new capacity (1 of 1),
     // so it stays shut, and nobody new gets in.
@@ -200,7 +203,10 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
     assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
     let settled = &day(db, town.main_office, wednesday).await[2];
-    assert_eq!((settled.capacity, settled.taken, settled.closed), (1, 1, false));
+    assert_eq!(
+        (settled.capacity, settled.taken, settled.closed),
+        (1, 1, false)
+    );
 
     // A closure for the main office that Wednesday: free slots go, the taken one stays and
     // is reported with the closure's reason; the branch is untouched.

@@ -36,6 +36,14 @@ pub const SLOT_TAKEN: &str = "選択された日時は、ほかの方の予約�
 /// A hold can be extended, but not kept beyond this many minutes after it was placed.
 const HOLD_MAX_TOTAL_MIN: i32 = 30;
 
+/// Said when an extension worked.
+pub fn extended_message(new_expiry: i64) -> String {
+    format!(
+        "仮押さえを延長しました。{}まで有効です。",
+        deadline::format_hhmm_ja(deadline::jst_from_unix(new_expiry))
+    )
+}
+
 fn field(form: &HashMap<String, String>, name: &str) -> String {
     form.get(name).cloned().unwrap_or_default()
 }
@@ -216,16 +224,39 @@ pub fn hold_view(hold: &Hold, now: i64, ttl_min: i32) -> HoldView {
         expires: deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
         live: hold.is_live(now),
         // Offered while the hold is live and not yet at its cap (WCAG 2.2.1: a time limit
-        // the person can extend).
-        can_extend: hold.is_live(now)
-            && deadline::extended_hold_expiry(
-                hold.placed_at,
-                now,
-                ttl_min,
-                HOLD_MAX_TOTAL_MIN.max(ttl_min),
-            )
-            .is_some(),
+        // the person can extend). The page is static, so the offer shows even when pressing
+        // it this very second would add nothing: it is pressed minutes later.
+        can_extend: hold.is_live(now) && hold.expires_at < hold_cap(hold, ttl_min),
     }
+}
+
+fn hold_cap(hold: &Hold, ttl_min: i32) -> i64 {
+    deadline::hold_cap(hold.placed_at, ttl_min, HOLD_MAX_TOTAL_MIN.max(ttl_min))
+}
+
+/// What pressing [仮押さえを延長する] says when it gives no more time: at the cap, or
+/// pressed so soon that the hold already runs that long.
+pub fn not_extended_message(hold: &Hold, ttl_min: i32) -> String {
+    let until = deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at));
+    if hold.expires_at >= hold_cap(hold, ttl_min) {
+        format!("仮押さえはこれ以上延長できません。{until}までに予約を確定してください。")
+    } else {
+        format!("仮押さえは{until}まで有効です。")
+    }
+}
+
+/// The expiry an extension of `hold` would give now, if the hold is live and not at its cap.
+pub fn extension_of(hold: &Hold, now: i64, ttl_min: i32) -> Option<i64> {
+    if !hold.is_live(now) {
+        return None;
+    }
+    deadline::extended_hold_expiry(
+        hold.placed_at,
+        hold.expires_at,
+        now,
+        ttl_min,
+        HOLD_MAX_TOTAL_MIN.max(ttl_min),
+    )
 }
 
 /// Which recipient fields the tenant asks for.
@@ -438,21 +469,24 @@ pub async fn form_submit(
         }
         "extend" => {
             let now = app.clock.now_unix();
-            if let Some(h) = live_hold(&app, app_of(&mut s)).await?
-                && let Some(new_expiry) = deadline::extended_hold_expiry(
-                    h.placed_at,
-                    now,
-                    tenant.hold_ttl_min,
-                    HOLD_MAX_TOTAL_MIN.max(tenant.hold_ttl_min),
-                )
-                && holds::extend(&app.db, h.id, new_expiry, now).await?
-            {
-                s.data.flash = Some(format!(
-                    "仮押さえを延長しました。{}まで有効です。",
-                    deadline::format_hhmm_ja(deadline::jst_from_unix(new_expiry))
-                ));
-            } else {
-                errors.insert("hold", HOLD_EXPIRED.to_string());
+            match live_hold(&app, app_of(&mut s)).await? {
+                Some(h) if !h.is_live(now) => {
+                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                }
+                Some(h) => match extension_of(&h, now, tenant.hold_ttl_min) {
+                    Some(new_expiry) if holds::extend(&app.db, h.id, new_expiry, now).await? => {
+                        s.data.flash = Some(extended_message(new_expiry));
+                    }
+                    Some(_) => {
+                        errors.insert("hold", HOLD_EXPIRED.to_string());
+                    }
+                    None => {
+                        s.data.flash = Some(not_extended_message(&h, tenant.hold_ttl_min));
+                    }
+                },
+                None => {
+                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                }
             }
         }
         "confirm" => {

@@ -10,7 +10,8 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
 use super::apply::{
-    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, render_grid,
+    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, extended_message, extension_of, hold_run,
+    hold_view, not_extended_message, render_grid,
 };
 use super::{base_context, grid_view, load_tenant, mails};
 use crate::app::AppState;
@@ -368,7 +369,7 @@ pub async fn change_confirm(
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
-    let Some((s, booking)) = looked_up(&app, &tenant, &jar).await? else {
+    let Some((mut s, booking)) = looked_up(&app, &tenant, &jar).await? else {
         return Ok(to_lookup(&tenant));
     };
     let hold = match s.data.change_hold_id {
@@ -383,7 +384,43 @@ pub async fn change_confirm(
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
     ctx.insert("hold", &hold_view(&hold, now, tenant.hold_ttl_min));
     ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
+    if let Some(flash) = s.take_flash() {
+        ctx.insert("flash", &flash);
+        session::save(&app, &s).await?;
+    }
     Ok((jar, render(&app, "resident/change.html", &ctx)?).into_response())
+}
+
+/// [仮押さえを延長する] on the change page: more time on the new time's hold.
+pub async fn change_extend(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let tenant = load_tenant(&app, &slug).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let Some((mut s, _booking)) = looked_up(&app, &tenant, &jar).await? else {
+        return Ok(to_lookup(&tenant));
+    };
+    let hold = match s.data.change_hold_id {
+        Some(id) => holds::find(&app.db, id).await?,
+        None => None,
+    };
+    let Some(hold) = hold else {
+        return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
+    };
+    let now = app.clock.now_unix();
+    // An expired hold needs no message here: the change page says so itself.
+    if let Some(new_expiry) = extension_of(&hold, now, tenant.hold_ttl_min) {
+        if holds::extend(&app.db, hold.id, new_expiry, now).await? {
+            s.data.flash = Some(extended_message(new_expiry));
+        }
+    } else if hold.is_live(now) {
+        s.data.flash = Some(not_extended_message(&hold, tenant.hold_ttl_min));
+    }
+    session::save(&app, &s).await?;
+    Ok(Redirect::to(&url(&tenant, "/change")).into_response())
 }
 
 async fn facts_mail<F>(
