@@ -55,6 +55,16 @@ pub fn can_cancel(
     now < cancellation_deadline(visit_start, deadline_hours)
 }
 
+/// The cancellation deadline as a rule, for pages that explain it before any booking
+/// exists: "予約日時の24時間前まで", "予約日時の3日前まで", "予約日時まで".
+pub fn describe_deadline_hours_ja(deadline_hours: i32) -> String {
+    match deadline_hours.max(0) {
+        0 => "予約日時まで".to_string(),
+        h if h % 24 == 0 && h > 24 => format!("予約日時の{}日前まで", h / 24),
+        h => format!("予約日時の{h}時間前まで"),
+    }
+}
+
 /// Expiry (unix seconds) of a hold of `ttl_min` minutes placed at `now_unix`.
 ///
 /// A negative ttl is treated as 0 (the hold is expired at once) rather than expiring in the past.
@@ -261,6 +271,15 @@ mod tests {
         assert_eq!(hold_expiry(0, 10), 600);
         assert_eq!(extended_hold_expiry(0, 600, 180, 10, 5), None);
         assert_eq!(extended_hold_expiry(0, 600, 180, 10, 20), Some(780));
+    }
+
+    #[test]
+    fn describes_the_deadline_rule() {
+        assert_eq!(describe_deadline_hours_ja(0), "予約日時まで");
+        assert_eq!(describe_deadline_hours_ja(-5), "予約日時まで");
+        assert_eq!(describe_deadline_hours_ja(24), "予約日時の24時間前まで");
+        assert_eq!(describe_deadline_hours_ja(72), "予約日時の3日前まで");
+        assert_eq!(describe_deadline_hours_ja(36), "予約日時の36時間前まで");
     }
 
     #[test]

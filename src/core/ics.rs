@@ -16,7 +16,14 @@ pub struct CalendarEvent {
     pub start: PrimitiveDateTime,
     pub end: PrimitiveDateTime,
     pub stamp_unix: i64,
+    /// False for the calendar file of a cancellation mail: it removes the visit.
+    pub cancelled: bool,
 }
+
+/// SEQUENCE counts revisions of one UID, and a calendar keeps the highest it has seen. The
+/// seconds since this instant (2023-11-14) grow with every change of a booking without
+/// storing a counter, and stay inside iCalendar's 32-bit INTEGER until the 2090s.
+const SEQUENCE_EPOCH: i64 = 1_700_000_000;
 
 pub const PRODID: &str = "-//Madoguchi//Madoguchi Appointment Booking//JA";
 
@@ -27,14 +34,22 @@ const MAX_LINE_OCTETS: usize = 75;
 pub fn to_ics(e: &CalendarEvent) -> String {
     let start = utc_stamp(crate::core::deadline::unix_from_jst(e.start));
     let end = utc_stamp(crate::core::deadline::unix_from_jst(e.end));
+    let (method, status) = if e.cancelled {
+        ("CANCEL", "CANCELLED")
+    } else {
+        ("PUBLISH", "CONFIRMED")
+    };
+    let sequence = (e.stamp_unix - SEQUENCE_EPOCH).clamp(0, i64::from(i32::MAX));
     let lines = [
         "BEGIN:VCALENDAR".to_string(),
         format!("PRODID:{PRODID}"),
         "VERSION:2.0".to_string(),
         "CALSCALE:GREGORIAN".to_string(),
-        "METHOD:PUBLISH".to_string(),
+        format!("METHOD:{method}"),
         "BEGIN:VEVENT".to_string(),
         format!("UID:{}", escape_text(&e.uid)),
+        format!("SEQUENCE:{sequence}"),
+        format!("STATUS:{status}"),
         format!("DTSTAMP:{}", utc_stamp(e.stamp_unix)),
         format!("DTSTART:{start}"),
         format!("DTEND:{end}"),
@@ -125,7 +140,30 @@ mod tests {
             end: datetime!(2026-12-01 09:30),
             // 2026-11-21 12:00:00 UTC
             stamp_unix: 1_795_262_400,
+            cancelled: false,
         }
+    }
+
+    #[test]
+    fn a_later_revision_has_a_higher_sequence_and_a_cancellation_cancels() {
+        let first = to_ics(&event());
+        let mut moved = event();
+        moved.stamp_unix += 3_600;
+        let mut cancelled = moved.clone();
+        cancelled.stamp_unix += 60;
+        cancelled.cancelled = true;
+        let seq = |ics: &str| -> i64 {
+            ics.lines()
+                .find_map(|l| l.strip_prefix("SEQUENCE:"))
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert!(seq(&to_ics(&moved)) > seq(&first));
+        let cancel = to_ics(&cancelled);
+        assert!(seq(&cancel) > seq(&to_ics(&moved)));
+        assert!(cancel.contains("METHOD:CANCEL\r\n") && cancel.contains("STATUS:CANCELLED\r\n"));
+        assert!(first.contains("METHOD:PUBLISH\r\n") && first.contains("STATUS:CONFIRMED\r\n"));
     }
 
     #[test]
@@ -139,6 +177,8 @@ mod tests {
             METHOD:PUBLISH\r\n\
             BEGIN:VEVENT\r\n\
             UID:booking-42@madoguchi.example.jp\r\n\
+            SEQUENCE:95262400\r\n\
+            STATUS:CONFIRMED\r\n\
             DTSTAMP:20261121T120000Z\r\n\
             DTSTART:20261201T000000Z\r\n\
             DTEND:20261201T003000Z\r\n\

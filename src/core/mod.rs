@@ -5,6 +5,7 @@ pub mod holidays;
 pub mod ics;
 pub mod notice_import;
 pub mod receipt;
+pub mod redact;
 pub mod resident_input;
 pub mod roster_csv;
 pub mod schedule;

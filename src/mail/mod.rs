@@ -163,7 +163,8 @@ impl Mailer {
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| format!("SMTP: {e}")),
+                // Logged and shown to admins: the server's reply may quote the recipient.
+                .map_err(|e| crate::core::redact::mail_addresses(&format!("SMTP: {e}"))),
             Transport::DevMailbox(dir) => dev_mailbox::write(dir, &SentMail::from(mail))
                 .await
                 .map_err(|e| format!("development mailbox: {e}")),

@@ -502,7 +502,8 @@ async fn smtp_server(fail_rcpt: bool) -> (u16, tokio::task::JoinHandle<Received>
             let reply: &[u8] = match verb.as_str() {
                 "EHLO" | "HELO" => b"250 test.local\r\n",
                 "MAIL" => b"250 OK\r\n",
-                "RCPT" if fail_rcpt => b"550 5.1.1 no such user\r\n",
+                // Real servers quote the address they refuse.
+                "RCPT" if fail_rcpt => b"550 5.1.1 <nobody@example.jp>: no such user\r\n",
                 "RCPT" => b"250 OK\r\n",
                 "RSET" | "NOOP" => b"250 OK\r\n",
                 "DATA" => {
@@ -582,6 +583,11 @@ async fn smtp_refusal_is_an_error_without_secrets() {
     .unwrap();
     let err = mailer.send(&mail("nobody@example.jp")).await.unwrap_err();
     assert!(err.starts_with("SMTP: permanent error (550)"), "{err}");
+    assert!(err.contains("no such user"), "{err}");
+    assert!(
+        !err.contains("nobody@example.jp"),
+        "the address is stored and logged: {err}"
+    );
     server.abort();
 }
 

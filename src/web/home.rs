@@ -76,12 +76,44 @@ pub async fn tenant_home(
     let mut ctx = tera::Context::new();
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
-    ctx.insert("faq_url", &tenant.faq_url);
+    let faq_url = tenant
+        .faq_url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| format!("/t/{}/faq", tenant.slug));
+    ctx.insert("faq_url", &faq_url);
     ctx.insert("contact", &tenant.contact);
     ctx.insert("counters", &counters);
     ctx.insert("announcements", &announcements);
     ctx.insert("demo", &app.demo_pages_enabled());
     Ok(render(&app, "home.html", &ctx)?.into_response())
+}
+
+/// よくある質問: the municipality's own FAQ page when it set one, otherwise this one, written
+/// from its settings (hold time, party size, deadlines), so the numbers are always its own.
+pub async fn faq(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let tenant = tenants::find_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if let Some(url) = tenant.faq_url.as_deref().filter(|u| !u.is_empty()) {
+        return Ok(Redirect::to(url).into_response());
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("tenant_name", &tenant.name);
+    ctx.insert("tenant_slug", &tenant.slug);
+    ctx.insert("contact", &tenant.contact);
+    ctx.insert("verification_ttl_min", &tenant.verification_ttl_min);
+    ctx.insert("hold_ttl_min", &tenant.hold_ttl_min);
+    ctx.insert("max_party_size", &tenant.max_party_size);
+    ctx.insert("booking_window_days", &tenant.booking_window_days);
+    ctx.insert(
+        "cancel_deadline",
+        &crate::core::deadline::describe_deadline_hours_ja(tenant.cancel_deadline_hours),
+    );
+    Ok(render(&app, "faq.html", &ctx)?.into_response())
 }
 
 pub async fn static_file(Path(path): Path<String>) -> Response {

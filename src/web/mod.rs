@@ -31,6 +31,7 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(home::index))
         .route("/t/{tenant}/", get(home::tenant_home))
+        .route("/t/{tenant}/faq", get(home::faq))
         // The resident's booking flow (seed 004).
         .route("/t/{tenant}/entry", get(entry::show).post(entry::submit))
         .route("/t/{tenant}/entry/sent", get(entry::sent))

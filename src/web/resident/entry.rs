@@ -66,6 +66,8 @@ fn parse_party(input: &str, tenant: &Tenant) -> Option<usize> {
 
 struct EntryPage {
     party: usize,
+    /// The number of people was just changed: the form is shown again, not checked.
+    party_changed: bool,
     people: Vec<PersonEntry>,
     email: String,
     email_confirm: String,
@@ -106,6 +108,7 @@ fn render_entry(
         }
     }
     ctx.insert("party", &page.party);
+    ctx.insert("party_changed", &page.party_changed);
     ctx.insert("party_options", &party_options(tenant));
     ctx.insert("people", &page.people);
     ctx.insert("email", &page.email);
@@ -156,9 +159,61 @@ pub async fn show(
         jar,
         &EntryPage {
             party,
+            party_changed: false,
             people,
             email: String::new(),
             email_confirm: String::new(),
+            errors: BTreeMap::new(),
+        },
+    )
+}
+
+/// One person's fields as typed.
+fn typed_person(form: &HashMap<String, String>, index: usize) -> PersonEntry {
+    PersonEntry {
+        index,
+        number1: field(form, &format!("number1_{index}")),
+        birth_text: field(form, &format!("birth_text_{index}")),
+        birth_year: field(form, &format!("birth_year_{index}")),
+        birth_month: field(form, &format!("birth_month_{index}")),
+        birth_day: field(form, &format!("birth_day_{index}")),
+        number2: field(form, &format!("number2_{index}")),
+        show_number2: field(form, &format!("show_number2_{index}")) == "1",
+        ..PersonEntry::default()
+    }
+}
+
+/// The form again for `wanted` people, keeping what was typed for the first ones.
+fn render_party_change(
+    app: &AppState,
+    tenant: &Tenant,
+    jar: CookieJar,
+    form: &HashMap<String, String>,
+    wanted: usize,
+    shown: usize,
+) -> Result<Response, WebError> {
+    let people = (1..=wanted)
+        .map(|index| {
+            if index <= shown {
+                typed_person(form, index)
+            } else {
+                PersonEntry {
+                    index,
+                    ..PersonEntry::default()
+                }
+            }
+        })
+        .collect();
+    render_entry(
+        app,
+        tenant,
+        jar,
+        &EntryPage {
+            party: wanted,
+            party_changed: true,
+            people,
+            email: field(form, "email"),
+            email_confirm: field(form, "email_confirm"),
             errors: BTreeMap::new(),
         },
     )
@@ -176,9 +231,17 @@ pub async fn submit(
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
     let today = app.clock.today();
     let mut errors = BTreeMap::new();
-    let party = match parse_party(&field(&form, "party"), &tenant) {
-        Some(n) => n,
-        None => {
+    // The form shows `shown_party` people; `party` is what the select says now. They differ
+    // when [人数を決定] was pressed, or when the select was changed and [送信する] pressed
+    // without it: either way the form comes back with the new number of people and all
+    // that was typed, rather than checking fields for a number nobody meant.
+    let shown = parse_party(&field(&form, "shown_party"), &tenant);
+    let party = match (parse_party(&field(&form, "party"), &tenant), shown) {
+        (Some(wanted), Some(shown)) if wanted != shown => {
+            return render_party_change(&app, &tenant, jar, &form, wanted, shown);
+        }
+        (Some(n), _) => n,
+        (None, _) => {
             errors.insert(
                 "party",
                 format!(
@@ -186,7 +249,7 @@ pub async fn submit(
                     tenant.max_party_size
                 ),
             );
-            1
+            shown.unwrap_or(1)
         }
     };
     let number1_format = NumberFormat::parse(&tenant.number1_format)
@@ -198,17 +261,7 @@ pub async fn submit(
     let mut people = Vec::with_capacity(party);
     let mut parsed = Vec::with_capacity(party);
     for index in 1..=party {
-        let mut p = PersonEntry {
-            index,
-            number1: field(&form, &format!("number1_{index}")),
-            birth_text: field(&form, &format!("birth_text_{index}")),
-            birth_year: field(&form, &format!("birth_year_{index}")),
-            birth_month: field(&form, &format!("birth_month_{index}")),
-            birth_day: field(&form, &format!("birth_day_{index}")),
-            number2: field(&form, &format!("number2_{index}")),
-            show_number2: field(&form, &format!("show_number2_{index}")) == "1",
-            ..PersonEntry::default()
-        };
+        let mut p = typed_person(&form, index);
         let number1 = number1_format
             .parse_number("番号1", &p.number1)
             .map_err(|e| p.errors.insert("number1", e.message()))
@@ -313,6 +366,7 @@ pub async fn submit(
             jar,
             &EntryPage {
                 party,
+                party_changed: false,
                 people,
                 email: email_input,
                 email_confirm,

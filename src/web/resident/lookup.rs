@@ -45,7 +45,22 @@ pub async fn form(
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
-    render_lookup(&app, &tenant, jar, "", None, StatusCode::OK)
+    render_lookup(&app, &tenant, jar, "", &LookupErrors::default())
+}
+
+/// What was wrong with a lookup: a field left empty (said next to it), or a pair that
+/// matches no booking (said once for both, without telling which was wrong).
+#[derive(Default, Serialize)]
+struct LookupErrors {
+    receipt_number: Option<&'static str>,
+    password: Option<&'static str>,
+    mismatch: Option<&'static str>,
+}
+
+impl LookupErrors {
+    fn any(&self) -> bool {
+        self.receipt_number.is_some() || self.password.is_some() || self.mismatch.is_some()
+    }
 }
 
 fn render_lookup(
@@ -53,12 +68,29 @@ fn render_lookup(
     tenant: &Tenant,
     jar: CookieJar,
     receipt_number: &str,
-    error: Option<&str>,
-    status: StatusCode,
+    errors: &LookupErrors,
 ) -> Result<Response, WebError> {
     let (jar, mut ctx) = base_context(app, tenant, jar);
     ctx.insert("receipt_number", receipt_number);
-    ctx.insert("error", &error);
+    ctx.insert("errors", errors);
+    let mut summary: Vec<(&str, &str)> = Vec::new();
+    if let Some(m) = errors.mismatch {
+        summary.push(("receipt_number", m));
+    }
+    for (id, message) in [
+        ("receipt_number", errors.receipt_number),
+        ("password", errors.password),
+    ] {
+        if let Some(m) = message {
+            summary.push((id, m));
+        }
+    }
+    ctx.insert("error_summary", &summary);
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, jar, render(app, "resident/lookup.html", &ctx)?).into_response())
 }
 
@@ -74,28 +106,27 @@ pub async fn submit(
     let receipt_number = fold_number_input(&typed_receipt);
     let password = fold_number_input(&field(&form, "password"));
     if receipt_number.is_empty() || password.is_empty() {
-        return render_lookup(
-            &app,
-            &tenant,
-            jar,
-            &typed_receipt,
-            Some("受付番号とパスワードを入力してください。"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = LookupErrors {
+            receipt_number: receipt_number
+                .is_empty()
+                .then_some("受付番号を入力してください。"),
+            password: password
+                .is_empty()
+                .then_some("パスワードを入力してください。"),
+            mismatch: None,
+        };
+        return render_lookup(&app, &tenant, jar, &typed_receipt, &errors);
     }
     let found = bookings::find_by_receipt(&app.db, tenant.id, &receipt_number).await?;
     let expected = mails::password_hash(&app, tenant.id, &receipt_number, &password);
     let booking =
         found.filter(|b| constant_time_eq(b.password_hash.as_bytes(), expected.as_bytes()));
     let Some(booking) = booking else {
-        return render_lookup(
-            &app,
-            &tenant,
-            jar,
-            &typed_receipt,
-            Some(LOOKUP_FAILED),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        let errors = LookupErrors {
+            mismatch: Some(LOOKUP_FAILED),
+            ..LookupErrors::default()
+        };
+        return render_lookup(&app, &tenant, jar, &typed_receipt, &errors);
     };
     // A new session at every successful lookup: an earlier cookie never gains access.
     let (jar, _) = session::start(

@@ -166,8 +166,14 @@ fn booking_context(
     ctx
 }
 
-/// The .ics for the visit.
-fn calendar(tenant: &Tenant, counter: &Counter, facts: &BookingFacts<'_>, now: i64) -> String {
+/// The .ics for the visit; `cancelled` makes it the one that takes the visit off the calendar.
+fn calendar(
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    now: i64,
+    cancelled: bool,
+) -> String {
     crate::core::ics::to_ics(&crate::core::ics::CalendarEvent {
         uid: format!("{}-{}@madoguchi", tenant.slug, facts.receipt_number),
         summary: format!("{} マイナンバーカード受取", tenant.name),
@@ -180,6 +186,7 @@ fn calendar(tenant: &Tenant, counter: &Counter, facts: &BookingFacts<'_>, now: i
         start: deadline::slot_start(facts.day, facts.start_min),
         end: deadline::slot_start(facts.day, facts.end_min),
         stamp_unix: now,
+        cancelled,
     })
 }
 
@@ -193,7 +200,13 @@ pub fn booking_confirmed(
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
     let mut mail = render(app, tenant, "booking_confirmed", &ctx, to)?;
-    mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix()));
+    mail.ics = Some(calendar(
+        tenant,
+        counter,
+        facts,
+        app.clock.now_unix(),
+        false,
+    ));
     Ok(mail)
 }
 
@@ -206,7 +219,13 @@ pub fn booking_changed(
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
     let mut mail = render(app, tenant, "booking_changed", &ctx, to)?;
-    mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix()));
+    mail.ics = Some(calendar(
+        tenant,
+        counter,
+        facts,
+        app.clock.now_unix(),
+        false,
+    ));
     Ok(mail)
 }
 
@@ -218,5 +237,7 @@ pub fn booking_cancelled(
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    render(app, tenant, "booking_cancelled", &ctx, to)
+    let mut mail = render(app, tenant, "booking_cancelled", &ctx, to)?;
+    mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix(), true));
+    Ok(mail)
 }
