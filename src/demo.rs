@@ -16,16 +16,34 @@ pub const ADMIN_PASSWORD: &str = "demo-admin-password";
 pub const SAMPLE_COUNT: usize = 100;
 
 /// Creates the demo municipality unless it exists. Returns whether it created it.
+///
+/// Several instances may start at once on one PostgreSQL: the one whose tenant row lands
+/// first builds the demo, the others find the slug taken and go on.
 pub async fn ensure(db: &Db, today: Date, now: i64) -> Result<bool, DbError> {
     if tenants::find_by_slug(db, SLUG).await?.is_some() {
         return Ok(false);
     }
-    create(db, today, now).await?;
-    Ok(true)
+    match create(db, today, now).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
+/// Creates the demo municipality. If a step after the tenant row fails, what was made is
+/// taken away again, so a later start does not find half a demo and skip it.
 pub async fn create(db: &Db, today: Date, now: i64) -> Result<i64, DbError> {
     let tenant_id = tenants::create_tenant(db, SLUG, NAME, now).await?;
+    if let Err(e) = fill(db, tenant_id, today, now).await {
+        if let Err(cleanup) = tenants::remove_tenant(db, tenant_id).await {
+            tracing::error!(error = %cleanup, "could not remove the half-built demo municipality");
+        }
+        return Err(e);
+    }
+    Ok(tenant_id)
+}
+
+async fn fill(db: &Db, tenant_id: i64, today: Date, now: i64) -> Result<(), DbError> {
     let service_id = tenants::service_id(db, tenant_id, CARD_PICKUP).await?;
     let main_office = tenants::add_counter(
         db,
@@ -84,7 +102,7 @@ pub async fn create(db: &Db, today: Date, now: i64) -> Result<i64, DbError> {
     )
     .await?;
     slots::materialise(db, tenant_id, today).await?;
-    Ok(tenant_id)
+    Ok(())
 }
 
 /// Weekdays 8:30–17:15 in 15-minute slots with two clerks at both counters; the main office

@@ -83,6 +83,16 @@ enum TenantCommand {
     },
     /// List municipalities.
     List,
+    /// Delete a municipality and everything that belongs to it (bookings, notices, staff,
+    /// the audit log, queued mail), all in one transaction. For taking the demo municipality
+    /// or a trial installation off a production database. Cannot be undone: take a backup.
+    Remove {
+        #[arg(long)]
+        slug: String,
+        /// The slug once more, to show this is meant.
+        #[arg(long)]
+        confirm: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +165,18 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("added {name} (id {id}), served at /t/{slug}/");
         }
         Command::Tenant {
+            command: TenantCommand::Remove { slug, confirm },
+        } => {
+            if slug != confirm {
+                bail!("--confirm must repeat the slug ({slug}) exactly; nothing was deleted");
+            }
+            let tenant = tenants::find_by_slug(&db, &slug)
+                .await?
+                .with_context(|| format!("no municipality with slug {slug}"))?;
+            let rows = tenants::remove_tenant(&db, tenant.id).await?;
+            println!("removed {} ({rows} rows)", tenant.name);
+        }
+        Command::Tenant {
             command: TenantCommand::List,
         } => {
             for t in tenants::list(&db).await? {
@@ -192,6 +214,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("added {} {login} to {}", role.as_str(), tenant.name);
         }
         Command::Demo => {
+            if settings.mode == madoguchi::config::Mode::Production {
+                bail!(
+                    "refusing to create the demo municipality in production mode: its admin \
+                     password and sample notices are published"
+                );
+            }
             if demo::ensure(&db, clock.today(), clock.now_unix()).await? {
                 println!("created {} at /t/{}/", demo::NAME, demo::SLUG);
             } else {

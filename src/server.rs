@@ -31,7 +31,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     let bind = settings.server.bind.clone();
+    let production = settings.mode == crate::config::Mode::Production;
     let app = build_app(settings, Clock::System).await?;
+    if production && tenants::find_by_slug(&app.db, demo::SLUG).await?.is_some() {
+        anyhow::bail!(
+            "refusing to start in production mode: the database holds the demo municipality \
+             (/t/{slug}/), whose admin password and sample notices are published; remove it with \
+             `madoguchi tenant remove --slug {slug} --confirm {slug}`",
+            slug = demo::SLUG
+        );
+    }
+    warn_if_holidays_run_out(&app).await?;
     let jobs = tokio::spawn(run_background_jobs(app.clone()));
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
@@ -65,6 +75,30 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Japanese holidays are shipped as data; past its last day every day would count as an
+/// ordinary working day. Say so while there is time to update.
+async fn warn_if_holidays_run_out(app: &App) -> anyhow::Result<()> {
+    let widest = tenants::list(&app.db)
+        .await?
+        .iter()
+        .map(|t| t.booking_window_days)
+        .max()
+        .unwrap_or(0);
+    let horizon = app
+        .clock
+        .today()
+        .saturating_add(time::Duration::days(widest.max(0).into()));
+    let last = crate::core::holidays::covered_until();
+    if horizon > last {
+        tracing::warn!(
+            %last,
+            "the national holiday list ends before a booking window does: update Madoguchi \
+             (src/core/holidays_jp.csv), or holidays after that day are open days"
+        );
+    }
+    Ok(())
 }
 
 /// Periodic work. Every job is safe to run on several instances at once (idempotent or

@@ -85,6 +85,20 @@ pub enum Conn {
     Postgres(Object<PgConn>),
 }
 
+/// How long a request waits for a free connection, and for a new one to open, before it is
+/// answered 503: a database that is down or saturated shows at once (and /readyz fails
+/// fast) rather than holding every request until the request timeout.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn with_timeouts<M: deadpool::managed::Manager>(
+    builder: deadpool::managed::PoolBuilder<M>,
+) -> deadpool::managed::PoolBuilder<M> {
+    builder
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(POOL_WAIT))
+        .create_timeout(Some(POOL_WAIT))
+}
+
 /// The file path of a SQLite URL, or None when the URL is for PostgreSQL.
 pub fn sqlite_path(url: &str) -> Option<&str> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -123,16 +137,14 @@ impl Db {
                 });
                 let manager =
                     AsyncDieselConnectionManager::<SqliteConn>::new_with_config(path, config);
-                let pool = Pool::builder(manager)
-                    .max_size(pool_size.max(1))
+                let pool = with_timeouts(Pool::builder(manager).max_size(pool_size.max(1)))
                     .build()
                     .map_err(|e| DbError::Pool(e.to_string()))?;
                 Db::Sqlite(pool)
             }
             None => {
                 let manager = AsyncDieselConnectionManager::<PgConn>::new(url);
-                let pool = Pool::builder(manager)
-                    .max_size(pool_size.max(1))
+                let pool = with_timeouts(Pool::builder(manager).max_size(pool_size.max(1)))
                     .build()
                     .map_err(|e| DbError::Pool(e.to_string()))?;
                 Db::Postgres(pool)

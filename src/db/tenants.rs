@@ -548,3 +548,123 @@ pub async fn delete_announcement(
         Ok(AnnouncementSaved::Saved)
     })
 }
+
+/// Deletes a municipality and everything that belongs to it (bookings, notices, staff, the
+/// audit log, queued mail), in one transaction: all of it or nothing. For an operator who
+/// must take the demo municipality, or a test installation, off a production database.
+/// Returns how many rows went.
+pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
+    use super::schema::{
+        audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
+        hold_slots, holds, line_links, mail_outbox, notice_imports, notices, opening_templates,
+        reminders, resident_tickets, slots, waitlist_entries, web_sessions,
+    };
+    db_write!(db, |conn| {
+        let tenant_bookings = || {
+            bookings::table
+                .filter(bookings::tenant_id.eq(tenant_id))
+                .select(bookings::id)
+        };
+        let tenant_holds = || {
+            holds::table
+                .filter(holds::tenant_id.eq(tenant_id))
+                .select(holds::id)
+        };
+        let tenant_counters = || {
+            counters::table
+                .filter(counters::tenant_id.eq(tenant_id))
+                .select(counters::id)
+        };
+        // Children before parents, so no foreign key is ever left dangling.
+        let mut removed = 0;
+        removed += diesel::delete(
+            reminders::table.filter(reminders::booking_id.eq_any(tenant_bookings())),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(
+            waitlist_entries::table.filter(waitlist_entries::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(line_links::table.filter(line_links::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(
+            resident_tickets::table.filter(resident_tickets::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(audit_log::table.filter(audit_log::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(
+            booking_slots::table.filter(booking_slots::booking_id.eq_any(tenant_bookings())),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(
+            booking_people::table.filter(booking_people::booking_id.eq_any(tenant_bookings())),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(bookings::table.filter(bookings::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed +=
+            diesel::delete(hold_slots::table.filter(hold_slots::hold_id.eq_any(tenant_holds())))
+                .execute(conn)
+                .await?;
+        removed += diesel::delete(holds::table.filter(holds::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(slots::table.filter(slots::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(
+            opening_templates::table
+                .filter(opening_templates::counter_id.eq_any(tenant_counters())),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(closures::table.filter(closures::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(counters::table.filter(counters::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed +=
+            diesel::delete(notice_imports::table.filter(notice_imports::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
+        removed += diesel::delete(notices::table.filter(notices::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(
+            email_verifications::table.filter(email_verifications::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
+        removed +=
+            diesel::delete(web_sessions::table.filter(web_sessions::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
+        removed += diesel::delete(mail_outbox::table.filter(mail_outbox::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(staff_users::table.filter(staff_users::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed +=
+            diesel::delete(announcements::table.filter(announcements::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
+        removed += diesel::delete(services::table.filter(services::tenant_id.eq(tenant_id)))
+            .execute(conn)
+            .await?;
+        removed += diesel::delete(tenants::table.find(tenant_id))
+            .execute(conn)
+            .await?;
+        Ok(removed)
+    })
+}

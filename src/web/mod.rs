@@ -87,14 +87,22 @@ pub fn router(app: AppState) -> Router {
         .fallback(error::not_found)
         .layer(
             // Log the route pattern, never the raw path: paths may carry one-time tokens.
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let route = req
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(|m| m.as_str().to_owned())
-                    .unwrap_or_else(|| "(unmatched)".to_owned());
-                tracing::info_span!("request", method = %req.method(), route = %route)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(|m| m.as_str().to_owned())
+                        .unwrap_or_else(|| "(unmatched)".to_owned());
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                })
+                // One line per answered request (status, latency) at INFO, the default level:
+                // the route pattern in the span, never the path, a query or a body.
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
         )
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

@@ -2,6 +2,7 @@
 mod common;
 mod foundation;
 mod mail;
+mod operator;
 mod race;
 mod resident;
 mod resident_edges;

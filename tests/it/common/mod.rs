@@ -93,6 +93,11 @@ impl TestApp {
     pub fn db(&self) -> &Db {
         &self.app.db
     }
+
+    /// The database URL, for running the binary against the same database.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
 }
 
 pub fn app_of(app: &TestApp) -> &Arc<App> {
@@ -135,6 +140,13 @@ impl TestApp {
             .into_iter()
             .filter(|m| m.to == to)
             .collect()
+    }
+
+    pub async fn demo_tenant_exists(&self) -> bool {
+        madoguchi::db::tenants::find_by_slug(self.db(), "demo")
+            .await
+            .unwrap()
+            .is_some()
     }
 
     pub async fn demo_tenant(&self) -> madoguchi::db::tenants::Tenant {

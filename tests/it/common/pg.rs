@@ -46,7 +46,10 @@ fn run(as_postgres_user: bool, program: &Path, args: &[&str]) -> std::process::O
     } else {
         Command::new(program)
     };
+    // From a folder the postgres user may enter: initdb and pg_ctl change back to the
+    // working directory, and a checkout under /root is closed to that user.
     cmd.args(args)
+        .current_dir("/")
         .output()
         .unwrap_or_else(|e| panic!("running {}: {e}", program.display()))
 }
@@ -74,7 +77,9 @@ pub fn cluster() -> Option<&'static PgCluster> {
                 if std::env::var_os("CI").is_some() {
                     panic!("PostgreSQL (initdb, pg_ctl) is not installed, and CI is set: the PostgreSQL half of the suite cannot be skipped in CI");
                 }
-                eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! PostgreSQL (initdb/pg_ctl) not found: SKIPPING the PostgreSQL tests. !!\n!! Install it (apt-get install postgresql) to run the whole suite.      !!\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+                // Straight to the process's stderr: the test harness captures eprintln!.
+                use std::io::Write as _;
+                let _ = write!(std::io::stderr(), "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! PostgreSQL (initdb/pg_ctl) not found: SKIPPING the PostgreSQL tests. !!\n!! Install it (apt-get install postgresql) to run the whole suite.      !!\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
                 return None;
             };
             let as_postgres_user = is_root();
