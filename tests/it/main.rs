@@ -6,6 +6,7 @@ mod operator;
 mod race;
 mod resident;
 mod resident_edges;
+mod resident_groups;
 mod slots;
 mod staff_auth;
 mod staff_import;
