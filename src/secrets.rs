@@ -34,6 +34,11 @@ impl Secrets {
     }
 }
 
+/// Equal bytes, compared in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// `bytes` random bytes written in RFC 4648 base32 without padding: easy to
 /// read aloud and to type, no confusable lower case.
 pub fn random_token(bytes: usize) -> String {

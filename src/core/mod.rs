@@ -1,11 +1,14 @@
 //! Pure domain logic: no I/O, no clock, no database. Everything here is unit-tested hard.
+pub mod client_ip;
 pub mod deadline;
 pub mod grid;
 pub mod holidays;
 pub mod ics;
 pub mod notice_import;
+pub mod pow;
 pub mod receipt;
 pub mod redact;
 pub mod resident_input;
 pub mod roster_csv;
 pub mod schedule;
+pub mod throttle;

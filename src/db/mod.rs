@@ -16,6 +16,7 @@ pub mod sessions;
 pub mod slots;
 pub mod staff;
 pub mod tenants;
+pub mod throttle;
 pub mod verifications;
 
 use diesel::ConnectionError;

@@ -261,6 +261,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_windows (scope, key_hash) {
+        scope -> Text,
+        key_hash -> Text,
+        started_at -> BigInt,
+        count -> Integer,
+    }
+}
+
+diesel::table! {
+    pow_solved (challenge) {
+        challenge -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     resident_tickets (id) {
         id -> BigInt,
         tenant_id -> BigInt,

@@ -58,9 +58,7 @@ pub fn check_csrf(app: &App, jar: &CookieJar, submitted: &str) -> Result<(), Web
     }
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use crate::secrets::constant_time_eq;
 
 /// What a resident types on the booking form for one person, kept as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

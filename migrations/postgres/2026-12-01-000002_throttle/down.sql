@@ -1,0 +1,2 @@
+DROP TABLE pow_solved;
+DROP TABLE rate_windows;
