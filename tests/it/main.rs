@@ -6,6 +6,7 @@ mod race;
 mod resident;
 mod resident_edges;
 mod slots;
+mod staff_audit;
 mod staff_auth;
 mod staff_import;
 mod staff_phone;
