@@ -531,26 +531,55 @@ pub async fn cancel(
     })
 }
 
+/// A new lookup password for a booking.
+pub struct PasswordChange<'a> {
+    /// Replace only while this is still the stored hash: a form posted twice, or by two
+    /// clerks at once, reissues once. None replaces whatever is stored.
+    pub expected_hash: Option<&'a str>,
+    pub new_hash: &'a str,
+    pub now: i64,
+}
+
 /// Replaces the lookup password (a resend of the completion mail carries a new one, since
-/// only its hash is kept) and queues the mail.
+/// only its hash is kept; a clerk reissues one for a caller who lost theirs), queues the
+/// mail when there is one and writes the clerk's audit entry, in one transaction. False
+/// when the stored hash was no longer `expected_hash`: nothing was written.
 pub async fn replace_password(
     db: &Db,
     booking_id: i64,
-    password_hash: &str,
-    now: i64,
-    mail: &OutgoingMail,
-) -> Result<(), DbError> {
+    change: &PasswordChange<'_>,
+    mail: Option<&OutgoingMail>,
+    by_staff: Option<&ByStaff<'_>>,
+) -> Result<bool, DbError> {
     db_write!(db, |conn| {
-        let tenant_id: i64 = diesel::update(bookings::table.find(booking_id))
+        let mut target = diesel::update(bookings::table)
+            .filter(bookings::id.eq(booking_id))
+            .into_boxed();
+        if let Some(expected) = change.expected_hash {
+            target = target.filter(bookings::password_hash.eq(expected));
+        }
+        let tenant_id: Option<i64> = target
             .set((
-                bookings::password_hash.eq(password_hash),
-                bookings::updated_at.eq(now),
+                bookings::password_hash.eq(change.new_hash),
+                bookings::updated_at.eq(change.now),
             ))
             .returning(bookings::tenant_id)
             .get_result(conn)
+            .await
+            .optional()?;
+        let Some(tenant_id) = tenant_id else {
+            if change.expected_hash.is_none() {
+                return Err(DbError::Query(diesel::result::Error::NotFound));
+            }
+            return Ok(false);
+        };
+        if let Some(mail) = mail {
+            conn.enqueue_mail_in(Some(tenant_id), mail, change.now)
+                .await?;
+        }
+        conn.audit_staff_in(by_staff, tenant_id, booking_id, change.now)
             .await?;
-        conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
-        Ok(())
+        Ok(true)
     })
 }
 

@@ -189,6 +189,11 @@ pub enum StatusChange {
     /// Undoing 不在 would give a notice a second active booking: the resident has booked
     /// again since. Nothing was written.
     NoticeRebooked,
+    /// 来庁済 or 不在 before the booking's day: nobody can have come or stayed away yet,
+    /// and a 不在 would free the notice while the slots stay taken. Nothing was written.
+    BeforeTheDay {
+        day: Date,
+    },
     /// No such booking in this tenant.
     NotFound,
 }
@@ -200,31 +205,38 @@ pub enum StatusChange {
 /// 不在 releases the people's notices (`active = false`), as a cancellation does, so that
 /// a resident who missed the visit can book again; undoing 不在 takes them back, unless
 /// the resident has booked again meanwhile. 来庁済 keeps them: the card was handed over.
+///
+/// 来庁済 and 不在 are for the booking's day or later (`today` is the municipality's date,
+/// JST); undoing stays possible on any day, so a mistake can always be put right.
 pub async fn set_status(
     db: &Db,
     tenant_id: i64,
     booking_id: i64,
     to: NewStatus,
     staff_user_id: i64,
-    now: i64,
+    (today, now): (Date, i64),
 ) -> Result<StatusChange, DbError> {
     let outcome = db_write!(db, |conn| {
-        let found: Option<(String, String, i32)> = bookings::table
+        let found: Option<(String, String, i32, Date)> = bookings::table
             .filter(bookings::id.eq(booking_id))
             .filter(bookings::tenant_id.eq(tenant_id))
             .select((
                 bookings::status,
                 bookings::receipt_number,
                 bookings::party_size,
+                bookings::day,
             ))
             .first(conn)
             .await
             .optional()?;
-        let Some((from, receipt, party)) = found else {
+        let Some((from, receipt, party, day)) = found else {
             return Ok(StatusChange::NotFound);
         };
         if !to.allowed_from().contains(&from.as_str()) {
             return Ok(StatusChange::NotApplicable { current: from });
+        }
+        if to != NewStatus::Booked && day > today {
+            return Ok(StatusChange::BeforeTheDay { day });
         }
         let updated = diesel::update(
             bookings::table

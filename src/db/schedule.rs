@@ -45,63 +45,6 @@ pub async fn add_opening_templates(db: &Db, rows: &[NewOpeningTemplate]) -> Resu
     })
 }
 
-/// Sets the number of parallel clerks on every template of a counter for one weekday.
-pub async fn set_clerks(
-    db: &Db,
-    counter_id: i64,
-    weekday: i32,
-    clerks: i32,
-) -> Result<usize, DbError> {
-    db_write!(db, |conn| {
-        Ok(diesel::update(
-            opening_templates::table
-                .filter(opening_templates::counter_id.eq(counter_id))
-                .filter(opening_templates::weekday.eq(weekday)),
-        )
-        .set(opening_templates::clerks.eq(clerks))
-        .execute(conn)
-        .await?)
-    })
-}
-
-/// Removes a counter's templates for one weekday (the counter no longer opens that day).
-pub async fn remove_weekday(db: &Db, counter_id: i64, weekday: i32) -> Result<usize, DbError> {
-    db_write!(db, |conn| {
-        Ok(diesel::delete(
-            opening_templates::table
-                .filter(opening_templates::counter_id.eq(counter_id))
-                .filter(opening_templates::weekday.eq(weekday)),
-        )
-        .execute(conn)
-        .await?)
-    })
-}
-
-/// Closes one counter (or, with `counter_id` None, every counter) from `first_day` to
-/// `last_day` inclusive.
-pub async fn add_closure(
-    db: &Db,
-    tenant_id: i64,
-    counter_id: Option<i64>,
-    first_day: Date,
-    last_day: Date,
-    reason: &str,
-) -> Result<i64, DbError> {
-    db_write!(db, |conn| {
-        Ok(diesel::insert_into(closures::table)
-            .values((
-                closures::tenant_id.eq(tenant_id),
-                closures::counter_id.eq(counter_id),
-                closures::first_day.eq(first_day),
-                closures::last_day.eq(last_day),
-                closures::reason.eq(reason),
-            ))
-            .returning(closures::id)
-            .get_result(conn)
-            .await?)
-    })
-}
-
 // ---- the admin's schedule page ----------------------------------------------------------
 
 /// A weekly opening as stored, for the schedule page.

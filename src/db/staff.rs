@@ -44,3 +44,16 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StaffUser>, DbError> {
             .optional()?)
     })
 }
+
+/// Every account of the tenant, active or not (a departed colleague's entries stay in the
+/// audit log), by name.
+pub async fn of_tenant(db: &Db, tenant_id: i64) -> Result<Vec<StaffUser>, DbError> {
+    db_read!(db, |conn| {
+        Ok(staff_users::table
+            .filter(staff_users::tenant_id.eq(tenant_id))
+            .order((staff_users::display_name, staff_users::id))
+            .select(StaffUser::as_select())
+            .load(conn)
+            .await?)
+    })
+}

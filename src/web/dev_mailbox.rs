@@ -3,7 +3,7 @@
 //! the demo pages on (development mode) and that transport; otherwise these URLs do not exist.
 use std::path::PathBuf;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -11,6 +11,7 @@ use super::error::WebError;
 use super::render;
 use crate::app::AppState;
 use crate::mail::{self, dev_mailbox};
+use crate::web::PathParams;
 
 #[derive(Serialize)]
 struct MailRow {
@@ -46,7 +47,7 @@ pub async fn list(State(app): State<AppState>) -> Result<Response, WebError> {
 
 pub async fn show(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Response, WebError> {
     let dir = mailbox_dir(&app)?;
     let (m, sent_at) = tokio::task::spawn_blocking(move || mail::read_dev_mail(&dir, &id))

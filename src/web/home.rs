@@ -1,6 +1,6 @@
 //! The tenant home page (お知らせ, FAQ, the two entry buttons, counters) and the list of
 //! municipalities an installation serves.
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
@@ -9,6 +9,7 @@ use super::error::WebError;
 use super::render;
 use crate::app::{AppState, static_asset};
 use crate::db::tenants;
+use crate::web::PathParams;
 
 #[derive(Serialize)]
 struct TenantLink {
@@ -50,7 +51,7 @@ struct AnnouncementView {
 
 pub async fn tenant_home(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
     let tenant = tenants::find_by_slug(&app.db, &slug)
         .await?
@@ -93,7 +94,7 @@ pub async fn tenant_home(
 /// from its settings (hold time, party size, deadlines), so the numbers are always its own.
 pub async fn faq(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
     let tenant = tenants::find_by_slug(&app.db, &slug)
         .await?
@@ -116,7 +117,7 @@ pub async fn faq(
     Ok(render(&app, "faq.html", &ctx)?.into_response())
 }
 
-pub async fn static_file(Path(path): Path<String>) -> Response {
+pub async fn static_file(PathParams(path): PathParams<String>) -> Response {
     match static_asset(&path) {
         Some(bytes) if path.ends_with(".css") => (
             [

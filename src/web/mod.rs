@@ -5,6 +5,7 @@ mod dev_mailbox;
 pub mod error;
 mod health;
 mod home;
+mod path_params;
 pub mod resident;
 pub mod session;
 pub mod staff;
@@ -23,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
 use error::WebError;
+pub use path_params::PathParams;
 use resident::{apply, entry, lookup};
 
 /// The whole URL space, in one place.

@@ -8,6 +8,7 @@ mod resident;
 mod resident_edges;
 mod resident_groups;
 mod slots;
+mod staff_audit;
 mod staff_auth;
 mod staff_import;
 mod staff_phone;

@@ -1,7 +1,10 @@
 //! Slot materialisation from opening templates, and the capacity race, on both databases.
-use madoguchi::core::schedule::SlotConflict;
 use madoguchi::db::Db;
-use madoguchi::db::schedule::{self, NewOpeningTemplate};
+use madoguchi::db::holds::{self, NewHold};
+use madoguchi::db::schedule::{
+    self, Applied, ChangeContext, NewOpeningTemplate, ScheduleChange, TemplateFields,
+    TemplateRecord,
+};
 use madoguchi::db::slots::{self, Slot};
 use madoguchi::db::tenants::{self, CARD_PICKUP, NewCounter};
 use time::Date;
@@ -155,6 +158,38 @@ async fn materialises_templates_closures_holidays_and_window(backend: Backend) {
 }
 on_both_databases!(materialises_templates_closures_holidays_and_window);
 
+/// A change saved as the admin's schedule page saves it: tenant-checked, re-materialised
+/// and audited in one transaction.
+async fn change(db: &Db, town: &Town, change: ScheduleChange) -> Applied {
+    let ctx = ChangeContext {
+        tenant_id: town.tenant_id,
+        staff_user_id: None,
+        today: TODAY,
+        now: 0,
+    };
+    schedule::apply(db, &ctx, &change).await.unwrap()
+}
+
+/// The town's one opening template of `counter_id` on `weekday`.
+async fn template(db: &Db, town: &Town, counter_id: i64, weekday: i32) -> TemplateRecord {
+    schedule::templates(db, town.tenant_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.counter_id == counter_id && t.weekday == weekday)
+        .expect("a template")
+}
+
+fn with_clerks(t: &TemplateRecord, clerks: i32) -> TemplateFields {
+    TemplateFields {
+        weekday: t.weekday,
+        opens_min: t.opens_min,
+        closes_min: t.closes_min,
+        slot_min: t.slot_min,
+        clerks,
+    }
+}
+
 async fn changes_never_strand_taken_places(backend: Backend) {
     let Some(test) = TestDb::new(backend).await else {
         return;
@@ -163,83 +198,75 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     let town = town(db).await;
     slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
     let wednesday = date!(2026 - 12 - 02);
-    let booked = day(db, town.main_office, wednesday).await[2].clone(); // 09:00
-    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
-    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
-    assert!(
-        !slots::take_places(db, &[booked.id]).await.unwrap(),
-        "third place of two"
-    );
-
-    // One clerk on Wednesdays: every Wednesday slot drops to 1 except the full one, reported.
-    schedule::set_clerks(db, town.main_office, 3, 1)
+    let held = day(db, town.main_office, wednesday).await[2].clone(); // 09:00
+    // Two residents hold the two places of 09:00; a third finds it full.
+    let hold = async || {
+        holds::place(
+            db,
+            &NewHold {
+                tenant_id: town.tenant_id,
+                counter_id: town.main_office,
+                slot_ids: &[held.id],
+                replaces: None,
+                now: 0,
+                expires_at: 600,
+            },
+        )
         .await
-        .unwrap();
-    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
-    assert_eq!(report.conflicts.len(), 1);
-    match &report.conflicts[0] {
-        SlotConflict::CapacityBelowTaken {
-            slot_id,
-            taken,
-            wanted,
-            ..
-        } => {
-            assert_eq!((*slot_id, *taken, *wanted), (booked.id, 2, 1));
-        }
-        other => panic!("unexpected conflict {other:?}"),
+        .unwrap()
+    };
+    let first = hold().await.expect("a place");
+    let second = hold().await.expect("the second place");
+    assert_eq!(hold().await, None, "third place of two");
+
+    // One clerk on Wednesdays would leave 09:00 with fewer places than are taken: the
+    // whole change is refused (the places are held, not booked: retry later), and no
+    // Wednesday slot changes.
+    let wed = template(db, &town, town.main_office, 3).await;
+    let one_clerk = ScheduleChange::EditTemplate {
+        id: wed.id,
+        fields: with_clerks(&wed, 1),
+    };
+    match change(db, &town, one_clerk.clone()).await {
+        Applied::Refused(r) => assert!(r.bookings.is_empty() && r.held, "{r:?}"),
+        other => panic!("expected a refusal, got {other:?}"),
     }
-    assert!(report.capacity_changed > 0);
     let after = day(db, town.main_office, wednesday).await;
-    assert_eq!(after[2].capacity, 2, "not lowered below what is taken");
+    assert_eq!(after.len(), 35);
+    assert!(after.iter().all(|s| s.capacity == 2), "nothing lowered");
+    assert_eq!(template(db, &town, town.main_office, 3).await.clerks, 2);
+
+    // Closing the main office that Wednesday would remove the held slot: refused too.
+    let closure = ScheduleChange::AddClosure {
+        counter_id: Some(town.main_office),
+        first_day: wednesday,
+        last_day: wednesday,
+        reason: "庁舎点検".into(),
+    };
+    assert!(matches!(
+        change(db, &town, closure.clone()).await,
+        Applied::Refused(_)
+    ));
+    assert_eq!(day(db, town.main_office, wednesday).await.len(), 35);
     assert!(
-        after[2].closed,
-        "closed to newcomers while over the new capacity"
-    );
-    assert_eq!(after[3].capacity, 1);
-    // One of the two gives the place back: the slot is still at the new capacity (1 of 1),
-    // so it stays shut, and nobody new gets in.
-    give_one_back(db, booked.id).await;
-    assert!(!slots::take_places(db, &[booked.id]).await.unwrap());
-    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
-    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
-    let settled = &day(db, town.main_office, wednesday).await[2];
-    assert_eq!(
-        (settled.capacity, settled.taken, settled.closed),
-        (1, 1, false)
+        schedule::closures_from(db, town.tenant_id, TODAY)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the refused closure is not stored"
     );
 
-    // A closure for the main office that Wednesday: free slots go, the taken one stays and
-    // is reported with the closure's reason; the branch is untouched.
-    schedule::add_closure(
-        db,
-        town.tenant_id,
-        Some(town.main_office),
-        wednesday,
-        wednesday,
-        "庁舎点検",
-    )
-    .await
-    .unwrap();
-    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
-    let after = day(db, town.main_office, wednesday).await;
-    assert_eq!(after.len(), 1);
-    assert_eq!(after[0].id, booked.id);
-    assert!(report.conflicts.iter().any(|c| matches!(c,
-        SlotConflict::RemovedWhileTaken { slot_id, reason: Some(r), .. } if *slot_id == booked.id && r == "庁舎点検")));
-    assert_eq!(day(db, town.branch, wednesday).await.len(), 35);
-
-    // A municipality-wide closure range closes both counters.
-    schedule::add_closure(
-        db,
-        town.tenant_id,
-        None,
-        date!(2026 - 12 - 07),
-        date!(2026 - 12 - 08),
-        "システム更新",
-    )
-    .await
-    .unwrap();
-    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    // A municipality-wide closure of days nobody holds goes through: both counters close.
+    let range = ScheduleChange::AddClosure {
+        counter_id: None,
+        first_day: date!(2026 - 12 - 07),
+        last_day: date!(2026 - 12 - 08),
+        reason: "システム更新".into(),
+    };
+    assert!(matches!(
+        change(db, &town, range).await,
+        Applied::Saved { .. }
+    ));
     for d in [date!(2026 - 12 - 07), date!(2026 - 12 - 08)] {
         assert!(day(db, town.main_office, d).await.is_empty());
         assert!(day(db, town.branch, d).await.is_empty());
@@ -247,35 +274,43 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     assert_eq!(day(db, town.branch, date!(2026 - 12 - 09)).await.len(), 35);
 
     // Stop opening on Saturdays: the Saturday slots disappear.
-    schedule::remove_weekday(db, town.main_office, 6)
-        .await
-        .unwrap();
-    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    let saturday = template(db, &town, town.main_office, 6).await;
+    assert!(matches!(
+        change(
+            db,
+            &town,
+            ScheduleChange::DeleteTemplate { id: saturday.id }
+        )
+        .await,
+        Applied::Saved { .. }
+    ));
     assert!(
         day(db, town.main_office, date!(2026 - 12 - 05))
             .await
             .is_empty()
     );
+
+    // Once the holds are given back, both refused changes go through.
+    assert!(holds::release(db, first).await.unwrap());
+    assert!(holds::release(db, second).await.unwrap());
+    match change(db, &town, one_clerk).await {
+        Applied::Saved { report, .. } => assert!(report.capacity_changed > 0),
+        other => panic!("expected the change saved, got {other:?}"),
+    }
+    assert!(
+        day(db, town.main_office, wednesday)
+            .await
+            .iter()
+            .all(|s| s.capacity == 1)
+    );
+    assert!(matches!(
+        change(db, &town, closure).await,
+        Applied::Saved { .. }
+    ));
+    assert!(day(db, town.main_office, wednesday).await.is_empty());
+    assert_eq!(day(db, town.branch, wednesday).await.len(), 35);
 }
 on_both_databases!(changes_never_strand_taken_places);
-
-/// One place given back, as a cancelled booking does.
-async fn give_one_back(db: &Db, slot_id: i64) {
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    use madoguchi::db::schema::slots::dsl;
-    let result: Result<(), madoguchi::db::DbError> = async {
-        madoguchi::db_write!(db, |conn| {
-            diesel::update(dsl::slots.find(slot_id))
-                .set(dsl::taken.eq(dsl::taken - 1))
-                .execute(conn)
-                .await?;
-            Ok(())
-        })
-    }
-    .await;
-    result.unwrap();
-}
 
 /// 50 residents at once for the 10 places of one slot: exactly 10 get one, and the
 /// database agrees afterwards.
@@ -345,3 +380,81 @@ async fn fifty_tasks_race_for_ten_places(backend: Backend) {
     assert_eq!((after.capacity, after.taken), (10, 10));
 }
 on_both_databases!(fifty_tasks_race_for_ten_places);
+
+/// The background job meets a schedule it cannot fully apply (a template edited outside
+/// the console, a holiday list update): the slot with more people in it than the new plan
+/// wants keeps them, is reported, and closes to newcomers until the plan fits again.
+async fn the_background_job_closes_what_it_cannot_shrink(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let db = &test.db;
+    let town = town(db).await;
+    slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    let wednesday = date!(2026 - 12 - 02);
+    let booked = day(db, town.main_office, wednesday).await[2].clone(); // 09:00
+    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
+    assert!(slots::take_places(db, &[booked.id]).await.unwrap());
+
+    // One clerk on Wednesdays, written straight into the table (not through the console,
+    // which would refuse it).
+    sql_update(
+        db,
+        town.main_office,
+        "UPDATE opening_templates SET clerks = 1 WHERE weekday = 3 AND counter_id = ",
+    )
+    .await;
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert!(matches!(
+        report.conflicts.as_slice(),
+        [madoguchi::core::schedule::SlotConflict::CapacityBelowTaken { slot_id, taken: 2, wanted: 1, .. }]
+            if *slot_id == booked.id
+    ));
+    assert_eq!(report.closed, 1);
+    let after = day(db, town.main_office, wednesday).await;
+    assert_eq!(after[2].capacity, 2, "not lowered below what is taken");
+    assert!(
+        after[2].closed,
+        "closed to newcomers while over the new capacity"
+    );
+    assert_eq!(after[3].capacity, 1);
+
+    // One of the two gives the place back: 1 of 1 is still full, so nobody new gets in;
+    // the next run finds the plan fits and reopens the slot at its new capacity.
+    give_one_back(db, booked.id).await;
+    assert!(!slots::take_places(db, &[booked.id]).await.unwrap());
+    let report = slots::materialise(db, town.tenant_id, TODAY).await.unwrap();
+    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
+    assert_eq!(report.reopened, 1);
+    let settled = &day(db, town.main_office, wednesday).await[2];
+    assert_eq!(
+        (settled.capacity, settled.taken, settled.closed),
+        (1, 1, false)
+    );
+}
+on_both_databases!(the_background_job_closes_what_it_cannot_shrink);
+
+/// Runs `sql` followed by `id` (an integer of ours, never input) as a change made outside
+/// the app.
+async fn sql_update(db: &Db, id: i64, sql: &str) {
+    use diesel_async::RunQueryDsl;
+    let statement = format!("{sql}{id}");
+    let result: Result<(), madoguchi::db::DbError> = async {
+        madoguchi::db_write!(db, |conn| {
+            diesel::sql_query(statement.clone()).execute(conn).await?;
+            Ok(())
+        })
+    }
+    .await;
+    result.unwrap();
+}
+
+/// One place given back, as a cancelled booking does.
+async fn give_one_back(db: &Db, slot_id: i64) {
+    sql_update(
+        db,
+        slot_id,
+        "UPDATE slots SET taken = taken - 1 WHERE id = ",
+    )
+    .await;
+}

@@ -11,7 +11,7 @@ use madoguchi::db::tenants::Role;
 use madoguchi::db::{audit, notices};
 
 use crate::common::client::{Client, Page};
-use crate::common::{Backend, START_UNIX, TestApp, csrf};
+use crate::common::{Backend, START_UNIX, TestApp, TestDb, csrf};
 use crate::on_both_databases;
 use crate::resident::submit_entry;
 
@@ -640,3 +640,164 @@ async fn the_operators_command(backend: Backend) {
     );
 }
 on_both_databases!(the_operators_command);
+
+/// Runs the built `madoguchi` binary against `db_url`, as an operator would.
+fn madoguchi(db_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .args(args)
+        .env("MADOGUCHI__DATABASE__URL", db_url)
+        .env("RUST_LOG", "warn")
+        .env_remove("MADOGUCHI_CONFIG")
+        .output()
+        .expect("running madoguchi")
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn the_notices_import_command_line(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let added = madoguchi(
+        &test.url,
+        &["tenant", "add", "--slug", "town", "--name", "テスト町"],
+    );
+    assert!(added.status.success(), "{added:?}");
+    let town = madoguchi::db::tenants::find_by_slug(&test.db, "town")
+        .await
+        .unwrap()
+        .expect("the municipality the command added");
+
+    // A bad file: every problem as "line: column: reason", a non-zero exit, nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "番号1,番号2,生年月日\nIMP-00000X,IMPORTTEST00000001,19720415\nIMP-000002,IMPORTTEST00000002,19720231\n",
+    )
+    .unwrap();
+    let failed = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "town",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!failed.status.success(), "{failed:?}");
+    let report = stdout(&failed);
+    assert!(
+        report.contains("2行目: 番号1: 番号1の9桁目は数字です(「X」が入力されています)。"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3行目: 生年月日: 存在しない日付です。"),
+        "{report}"
+    );
+    assert!(
+        report.contains("nothing written: fix the file and run again"),
+        "{report}"
+    );
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("bad.csv was not imported"));
+    assert_eq!(notices::count(&test.db, town.id).await.unwrap(), 0);
+
+    // --dry-run on a good file: checked, counted, not written.
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, utf8_file()).unwrap();
+    let dry = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "town",
+            "--dry-run",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(stdout(&dry).contains("dry run: nothing written"));
+    assert_eq!(notices::count(&test.db, town.id).await.unwrap(), 0);
+
+    // For real: the rows are written, as the file says.
+    let done = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "town",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert!(done.status.success(), "{done:?}");
+    assert!(
+        stdout(&done).contains("imported into テスト町: 3 new, 0 updated"),
+        "{}",
+        stdout(&done)
+    );
+    assert_eq!(notices::count(&test.db, town.id).await.unwrap(), 3);
+    let found = notices::find_by_number1(
+        &test.db,
+        town.id,
+        "IMP000001",
+        time::macros::date!(1972 - 04 - 15),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].number2.as_str(), found[0].name.as_str()),
+        ("IMPORTTEST00000001", "取込 一郎")
+    );
+
+    // A Shift_JIS file updates what is there and adds the rest.
+    let sjis = dir.path().join("sjis.csv");
+    std::fs::write(&sjis, sjis_file()).unwrap();
+    let more = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "town",
+            sjis.to_str().unwrap(),
+        ],
+    );
+    assert!(more.status.success(), "{more:?}");
+    assert!(stdout(&more).contains("imported into テスト町: 2 new, 0 updated"));
+    assert_eq!(notices::count(&test.db, town.id).await.unwrap(), 5);
+
+    // An unknown municipality or a missing file: a message and a non-zero exit.
+    let nowhere = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "nowhere",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert!(!nowhere.status.success());
+    assert!(String::from_utf8_lossy(&nowhere.stderr).contains("no municipality with slug nowhere"));
+    let missing = dir.path().join("missing.csv");
+    let absent = madoguchi(
+        &test.url,
+        &[
+            "notices",
+            "import",
+            "--tenant",
+            "town",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert!(!absent.status.success());
+    assert!(String::from_utf8_lossy(&absent.stderr).contains("missing.csv"));
+    assert_eq!(notices::count(&test.db, town.id).await.unwrap(), 5);
+}
+on_both_databases!(the_notices_import_command_line);

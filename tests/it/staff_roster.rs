@@ -319,14 +319,162 @@ async fn the_print_view_has_one_a4_sheet_per_counter(backend: Backend) {
     one.assert_text(&format!("窓口 {}", counters[0].name));
     one.assert_text(&receipt);
 
+    // Each sheet's header is in its table's <thead>, which the browser repeats at the top
+    // of every printed page: a counter whose day runs over a page keeps its header.
+    let sheets: Vec<&str> = all.body.split("class=\"roster-sheet\"").skip(1).collect();
+    assert_eq!(sheets.len(), counters.len());
+    for (sheet, c) in sheets.iter().zip(&counters) {
+        let head_start = sheet.find("<thead>").expect("a table head on every sheet");
+        let head_end = sheet.find("</thead>").unwrap();
+        assert!(
+            sheet[..head_start].find("<table").is_some(),
+            "the head belongs to the sheet's table"
+        );
+        let head = Page {
+            status: all.status,
+            location: None,
+            headers: HeaderMap::new(),
+            body: sheet[head_start..head_end].to_string(),
+        };
+        head.assert_text("デモ市 予約一覧");
+        head.assert_text(&format!("窓口 {}", c.name));
+        head.assert_text("日付 2026年12月3日(木)");
+        head.assert_text("印刷日時 2026年12月1日(火) 09:00");
+        head.assert_text("時間 受付番号 氏名");
+        assert!(
+            !sheet[..head_start].contains("印刷日時"),
+            "nothing of the header outside the repeated head"
+        );
+    }
+
     let css = app.client().get("/static/app.css").await;
     let print_rules = &css.body[css.body.find(".roster-print").expect("roster print rules")..];
     assert!(css.body.contains("size: A4"), "A4 page rule");
     assert!(css.body.contains("margin: 12mm"));
     assert!(print_rules.contains("page-break-before: always"));
     assert!(print_rules.contains("@media print"));
+    assert!(print_rules.contains("thead { display: table-header-group; }"));
 }
 on_both_databases!(the_print_view_has_one_a4_sheet_per_counter);
+
+async fn printing_and_downloading_the_roster_are_recorded(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(
+        &app,
+        &[&s[22], &s[23]],
+        "export@example.jp",
+        "12月3日(木) 10:00",
+    )
+    .await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    let mut clerk = app.staff_client("yamada", Role::Clerk).await;
+    let print = clerk
+        .get(&format!("/t/demo/staff/roster/print?date={DAY}"))
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    let csv = clerk
+        .get(&format!(
+            "/t/demo/staff/roster.csv?date={DAY}&counter={counter}&encoding=cp932"
+        ))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    // Looking at the roster on screen is not an export.
+    roster(&mut clerk, &app).await;
+
+    let mut admin = app.admin_client().await;
+    let audit = admin.get("/t/demo/staff/audit").await;
+    audit.assert_text(
+        "yamada 予約一覧のCSV出力 予約一覧CSV(Shift_JIS)の出力: 2026年12月3日(木) 窓口「本庁舎 市民課」 1件・2人分",
+    );
+    audit.assert_text("yamada 予約一覧の印刷 予約一覧の印刷用表示: 2026年12月3日(木) 全窓口 1件");
+    // Who, when and how many; not whose.
+    audit.assert_no_text(&s[22].name.split_whitespace().collect::<Vec<_>>().join(" "));
+    audit.assert_no_text(&receipt);
+    let demo = app.demo_tenant().await;
+    let exports: Vec<String> = madoguchi::db::audit::list(app.db(), demo.id, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action.starts_with("roster_"))
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(exports, ["roster_csv", "roster_print"]);
+}
+on_both_databases!(printing_and_downloading_the_roster_are_recorded);
+
+async fn check_in_and_no_show_wait_for_the_day(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, _) = book_at(&app, &[&s[42]], "early@example.jp", "12月3日(木) 10:00").await;
+    let (later, _) = book_at(&app, &[&s[43]], "later@example.jp", "12月3日(木) 11:00").await;
+    let id = booking_id(&app, &receipt).await;
+    let later_id = booking_id(&app, &later).await;
+    let demo = app.demo_tenant().await;
+    let mut clerk = app.staff_client("kato", Role::Clerk).await;
+
+    // Two days ahead: no buttons yet, and the row says when they come.
+    let page = roster(&mut clerk, &app).await;
+    let row = row_text(&page, id);
+    assert!(
+        row.contains("来庁済・不在は予約日の当日から記録できます。"),
+        "{row}"
+    );
+    assert!(!row.contains("来庁 (受付番号"), "{row}");
+    assert!(!row.contains("不在 (受付番号"), "{row}");
+    // A request sent anyway is refused with the reason, and changes nothing.
+    for status in ["visited", "no_show"] {
+        let page = post_status(&mut clerk, &app, id, status).await;
+        page.assert_text(&format!(
+            "受付番号 {receipt} は2026年12月3日(木)の予約のため、まだ来庁済・不在にできません。来庁済・不在は予約日の当日から記録できます。"
+        ));
+        assert!(row_text(&page, id).contains("予約済"));
+    }
+    let booking = madoguchi::db::bookings::find(app.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.status, "booked");
+    let people = madoguchi::db::bookings::people(app.db(), id).await.unwrap();
+    let notices: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
+    assert_eq!(
+        madoguchi::db::bookings::notices_with_active_booking(app.db(), &notices)
+            .await
+            .unwrap(),
+        notices,
+        "the notice stays booked"
+    );
+    assert!(
+        madoguchi::db::audit::list(app.db(), demo.id, Some(id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // On the day itself (JST), early in the morning, it can be recorded.
+    app.clock.advance(2 * 24 * 60 * 60 - 60 * 60); // 2026-12-03 08:00
+    let mut clerk = app.staff_client("kato2", Role::Clerk).await;
+    let page = roster(&mut clerk, &app).await;
+    assert!(row_text(&page, id).contains("来庁 (受付番号"));
+    post_status(&mut clerk, &app, id, "visited")
+        .await
+        .assert_text(&format!("受付番号 {receipt} を来庁済にしました。"));
+    // And on a later day too.
+    app.clock.advance(24 * 60 * 60); // 2026-12-04 08:00
+    let mut clerk = app.staff_client("kato3", Role::Clerk).await;
+    post_status(&mut clerk, &app, later_id, "no_show")
+        .await
+        .assert_text(&format!("受付番号 {later} を不在にしました。"));
+    // Undoing is possible whenever.
+    post_status(&mut clerk, &app, id, "booked")
+        .await
+        .assert_text(&format!("受付番号 {receipt} を予約済に戻しました。"));
+}
+on_both_databases!(check_in_and_no_show_wait_for_the_day);
 
 /// A browser that keeps the raw bytes of what it downloads (the shared client reads
 /// bodies as UTF-8 text, which a Shift_JIS file is not).
@@ -549,6 +697,8 @@ async fn check_in_undo_and_no_show(backend: Backend) {
     .await;
     let id = booking_id(&app, &receipt).await;
     let demo = app.demo_tenant().await;
+    // The day of the visit, 09:00.
+    app.clock.advance(2 * 24 * 60 * 60);
     let mut clerk = app.staff_client("kato", Role::Clerk).await;
 
     let page = post_status(&mut clerk, &app, id, "visited").await;
@@ -757,17 +907,43 @@ async fn another_municipality_never_sees_nor_changes_demo_bookings(backend: Back
         .unwrap()
         .unwrap();
     assert_eq!(booking.status, "booked");
+    // The other municipality's log has its own login and its own (empty) exports, nothing
+    // about the demo's booking.
     let other_audit = madoguchi::db::audit::list(app.db(), other, None, 10)
         .await
         .unwrap();
     assert!(
-        other_audit.iter().all(|e| e.action == "login"),
+        other_audit
+            .iter()
+            .all(
+                |e| ["login", "roster_print", "roster_csv"].contains(&e.action.as_str())
+                    && e.booking_id.is_none()
+                    && !e.detail.contains(&receipt)
+            ),
         "{other_audit:?}"
     );
-    // The demo's roster with the other municipality's session leads to a login.
-    let demo_page = foreign
-        .get(&format!("/t/demo/staff/roster?date={DAY}"))
+    // The demo's roster, print view, CSV and booking page with the other municipality's
+    // session do not exist for it.
+    for path in [
+        format!("/t/demo/staff/roster?date={DAY}"),
+        format!("/t/demo/staff/roster/print?date={DAY}"),
+        format!("/t/demo/staff/roster.csv?date={DAY}"),
+        format!("/t/demo/staff/bookings/{id}"),
+    ] {
+        let demo_page = foreign.get(&path).await;
+        assert_eq!(demo_page.status, StatusCode::NOT_FOUND, "{path}");
+        demo_page.assert_text("ページが見つかりません");
+    }
+    let tried = foreign
+        .post_form(
+            &format!("/t/demo/staff/bookings/{id}/status"),
+            &[
+                ("csrf", &csrf(&own.body)),
+                ("status", "visited"),
+                ("date", DAY),
+            ],
+        )
         .await;
-    assert_eq!(demo_page.location.as_deref(), Some("/t/demo/staff/login"));
+    assert_eq!(tried.status, StatusCode::NOT_FOUND);
 }
 on_both_databases!(another_municipality_never_sees_nor_changes_demo_bookings);

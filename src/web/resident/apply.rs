@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -24,6 +24,7 @@ use crate::db::notices;
 use crate::db::tenants::{self, CARD_PICKUP, Counter, Tenant};
 use crate::db::verifications::{self, Consumed};
 use crate::secrets::{random_digits, random_token};
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::{
@@ -89,7 +90,7 @@ fn app_of(s: &mut ResidentSession) -> &mut Application {
 /// GET of the mailed link: say whether it is still good and offer the button that uses it.
 pub async fn link_landing(
     State(app): State<AppState>,
-    Path((slug, token)): Path<(String, String)>,
+    PathParams((slug, token)): PathParams<(String, String)>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -136,7 +137,7 @@ fn link_page(
 /// POST of the landing page's button: use the link once and start the application.
 pub async fn link_use(
     State(app): State<AppState>,
-    Path((slug, token)): Path<(String, String)>,
+    PathParams((slug, token)): PathParams<(String, String)>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -259,14 +260,15 @@ pub fn extension_of(hold: &Hold, now: i64, ttl_min: i32) -> Option<i64> {
     )
 }
 
-/// Which recipient fields the tenant asks for.
-struct RecipientFields {
-    name: bool,
-    kana: bool,
-    phone: bool,
+/// Which recipient fields the tenant asks for (on the resident's form and the clerk's
+/// phone booking alike).
+pub struct RecipientFields {
+    pub name: bool,
+    pub kana: bool,
+    pub phone: bool,
 }
 
-fn recipient_fields(tenant: &Tenant) -> RecipientFields {
+pub fn recipient_fields(tenant: &Tenant) -> RecipientFields {
     let asked: Vec<&str> = tenant.recipient_fields.split(',').map(str::trim).collect();
     RecipientFields {
         name: asked.contains(&"name"),
@@ -372,7 +374,7 @@ async fn render_form(
 
 pub async fn form(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -386,7 +388,7 @@ pub async fn form(
 }
 
 /// Checks the recipient fields; returns one error map per person.
-fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, String>> {
+pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, String>> {
     let fields = recipient_fields(tenant);
     people
         .iter()
@@ -426,7 +428,7 @@ fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static
 /// go on to the confirmation.
 pub async fn form_submit(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -527,7 +529,7 @@ pub struct GridQuery {
 
 pub async fn slots_page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<GridQuery>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
@@ -630,7 +632,7 @@ pub async fn hold_run(
 
 pub async fn slots_choose(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -740,7 +742,7 @@ async fn render_confirm(
 
 pub async fn confirm_page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -756,7 +758,7 @@ pub async fn confirm_page(
 /// [予約する]: one booking however often it is pressed.
 pub async fn book(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -866,7 +868,7 @@ pub async fn book(
 /// 予約入力完了.
 pub async fn done(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;

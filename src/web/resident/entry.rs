@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
@@ -18,6 +18,7 @@ use crate::db::notices::{self, Notice};
 use crate::db::tenants::Tenant;
 use crate::db::{bookings, verifications};
 use crate::secrets::random_token;
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::{self, ResidentData, check_csrf};
@@ -137,7 +138,7 @@ pub struct PartyQuery {
 /// through its own small form).
 pub async fn show(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<PartyQuery>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
@@ -222,7 +223,7 @@ fn render_party_change(
 /// POST: check every field, identify each notice, then mail the link.
 pub async fn submit(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -422,7 +423,7 @@ pub async fn submit(
 /// メール送信完了.
 pub async fn sent(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -13,17 +13,18 @@ use super::apply::{
     GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, extended_message, extension_of, hold_run,
     hold_view, not_extended_message, render_grid,
 };
+use super::mails::AboutBooking;
 use super::{base_context, grid_view, load_tenant, mails};
 use crate::app::AppState;
 use crate::core::deadline;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt;
 use crate::core::resident_input::{NumberFormat, fold_number_input, format_date_with_weekday};
-use crate::db::bookings::{self, Booking, Changed, NewPerson};
+use crate::db::bookings::{self, Booking, Changed, PasswordChange};
 use crate::db::holds;
-use crate::db::notices;
 use crate::db::tenants::Tenant;
 use crate::secrets::random_token;
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::{self, ResidentData, ResidentSession, check_csrf, constant_time_eq};
@@ -41,7 +42,7 @@ fn url(tenant: &Tenant, rest: &str) -> String {
 
 pub async fn form(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -96,7 +97,7 @@ fn render_lookup(
 
 pub async fn submit(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -243,7 +244,7 @@ pub async fn booking_context(
 
 pub async fn details(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -260,7 +261,7 @@ pub async fn details(
 
 pub async fn print(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -323,7 +324,7 @@ pub struct GridQuery {
 
 pub async fn change_slots(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<GridQuery>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
@@ -354,7 +355,7 @@ pub async fn change_slots(
 
 pub async fn change_choose(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -396,7 +397,7 @@ pub async fn change_choose(
 
 pub async fn change_confirm(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -425,7 +426,7 @@ pub async fn change_confirm(
 /// [仮押さえを延長する] on the change page: more time on the new time's hold.
 pub async fn change_extend(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -454,55 +455,9 @@ pub async fn change_extend(
     Ok(Redirect::to(&url(&tenant, "/change")).into_response())
 }
 
-async fn facts_mail<F>(
-    app: &AppState,
-    tenant: &Tenant,
-    booking: &Booking,
-    // (day, start_min, end_min) of the visit the mail is about
-    (day, start_min, end_min): (time::Date, i32, i32),
-    password: Option<&str>,
-    build: F,
-) -> Result<Option<crate::db::outbox::OutgoingMail>, WebError>
-where
-    F: FnOnce(
-        &AppState,
-        &Tenant,
-        &crate::db::tenants::Counter,
-        &mails::BookingFacts<'_>,
-        &str,
-    ) -> Result<crate::db::outbox::OutgoingMail, WebError>,
-{
-    let Some(to) = booking.email.clone() else {
-        return Ok(None);
-    };
-    let people = bookings::people(&app.db, booking.id).await?;
-    let notice_ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
-    let notices = notices::find_many(&app.db, tenant.id, &notice_ids).await?;
-    let new_people: Vec<NewPerson> = people
-        .into_iter()
-        .map(|(p, _)| NewPerson {
-            notice_id: p.notice_id,
-            name: p.name,
-            kana: p.kana,
-            phone: p.phone,
-        })
-        .collect();
-    let counter = bookings::counter_of(&app.db, booking.counter_id).await?;
-    let facts = mails::BookingFacts {
-        receipt_number: &booking.receipt_number,
-        password,
-        day,
-        start_min,
-        end_min,
-        people: &new_people,
-        notices: &notices,
-    };
-    Ok(Some(build(app, tenant, &counter, &facts, &to)?))
-}
-
 pub async fn change_submit(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -520,13 +475,13 @@ pub async fn change_submit(
     let Some(hold) = holds::find(&app.db, hold_id).await? else {
         return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
     };
-    let mail = facts_mail(
+    let mail = mails::about_booking(
         &app,
         &tenant,
         &booking,
+        AboutBooking::Changed,
         (hold.day, hold.start_min, hold.end_min),
         None,
-        |a, t, c, f, to| mails::booking_changed(a, t, c, f, to),
     )
     .await?;
     let now = app.clock.now_unix();
@@ -555,7 +510,7 @@ pub async fn change_submit(
 
 pub async fn cancel_confirm(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
@@ -572,7 +527,7 @@ pub async fn cancel_confirm(
 
 pub async fn cancel_submit(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -584,13 +539,13 @@ pub async fn cancel_submit(
     if !changeable(&app, &tenant, &booking) {
         return refuse_change(&app, &tenant, s, &booking).await;
     }
-    let mail = facts_mail(
+    let mail = mails::about_booking(
         &app,
         &tenant,
         &booking,
+        AboutBooking::Cancelled,
         (booking.day, booking.start_min, booking.end_min),
         None,
-        |a, t, c, f, to| mails::booking_cancelled(a, t, c, f, to),
     )
     .await?;
     // False when a concurrent press of [取り消す] got there first: cancelled all the same.
@@ -617,7 +572,7 @@ pub async fn cancel_submit(
 /// so it cannot be sent again as it was).
 pub async fn resend(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -630,13 +585,13 @@ pub async fn resend(
         return refuse_change(&app, &tenant, s, &booking).await;
     }
     let password = random_token(receipt::PASSWORD_BYTES);
-    let mail = facts_mail(
+    let mail = mails::about_booking(
         &app,
         &tenant,
         &booking,
+        AboutBooking::Confirmed,
         (booking.day, booking.start_min, booking.end_min),
         Some(&password),
-        |a, t, c, f, to| mails::booking_confirmed(a, t, c, f, to),
     )
     .await?;
     let Some(mail) = mail else {
@@ -645,7 +600,18 @@ pub async fn resend(
         return Ok(Redirect::to(&url(&tenant, "")).into_response());
     };
     let hash = mails::password_hash(&app, tenant.id, &booking.receipt_number, &password);
-    bookings::replace_password(&app.db, booking.id, &hash, app.clock.now_unix(), &mail).await?;
+    bookings::replace_password(
+        &app.db,
+        booking.id,
+        &PasswordChange {
+            expected_hash: None,
+            new_hash: &hash,
+            now: app.clock.now_unix(),
+        },
+        Some(&mail),
+        None,
+    )
+    .await?;
     app.mail_wakeup.notify_one();
     s.data.flash = Some(
         "予約完了通知メールを再送しました。パスワードは新しいものに変わりました。以前のパスワードは使えません。"

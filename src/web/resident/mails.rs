@@ -1,5 +1,6 @@
 //! The resident's mails, built from `mail_templates/` with the facts of a booking. Built
 //! before the write transaction that queues them (rendering is no work for a transaction).
+//! The console sends the same mails when a clerk acts for a resident.
 use serde::Serialize;
 use time::Date;
 
@@ -8,7 +9,8 @@ use crate::core::deadline;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt;
 use crate::core::resident_input::format_date_with_weekday;
-use crate::db::bookings::NewPerson;
+use crate::db::bookings::{self, Booking, NewPerson};
+use crate::db::notices;
 use crate::db::notices::Notice;
 use crate::db::outbox::OutgoingMail;
 use crate::db::tenants::{Counter, Tenant};
@@ -240,4 +242,57 @@ pub fn booking_cancelled(
     let mut mail = render(app, tenant, "booking_cancelled", &ctx, to)?;
     mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix(), true));
     Ok(mail)
+}
+
+/// Which mail about a booking that exists already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AboutBooking {
+    /// 【予約完了通知メール】 again, with a new password (only its hash is kept, so the old
+    /// one cannot be sent again).
+    Confirmed,
+    Changed,
+    Cancelled,
+}
+
+/// The mail of `kind` about `booking` for its address, with the facts read from the
+/// database; None when the booking has no address. `(day, start_min, end_min)` is the visit
+/// the mail is about: the booking's own, or the new time of a change.
+pub async fn about_booking(
+    app: &App,
+    tenant: &Tenant,
+    booking: &Booking,
+    kind: AboutBooking,
+    (day, start_min, end_min): (Date, i32, i32),
+    password: Option<&str>,
+) -> Result<Option<OutgoingMail>, WebError> {
+    let Some(to) = booking.email.clone() else {
+        return Ok(None);
+    };
+    let people = bookings::people(&app.db, booking.id).await?;
+    let notice_ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
+    let notices = notices::find_many(&app.db, tenant.id, &notice_ids).await?;
+    let new_people: Vec<NewPerson> = people
+        .into_iter()
+        .map(|(p, _)| NewPerson {
+            notice_id: p.notice_id,
+            name: p.name,
+            kana: p.kana,
+            phone: p.phone,
+        })
+        .collect();
+    let counter = bookings::counter_of(&app.db, booking.counter_id).await?;
+    let facts = BookingFacts {
+        receipt_number: &booking.receipt_number,
+        password,
+        day,
+        start_min,
+        end_min,
+        people: &new_people,
+        notices: &notices,
+    };
+    Ok(Some(match kind {
+        AboutBooking::Confirmed => booking_confirmed(app, tenant, &counter, &facts, &to)?,
+        AboutBooking::Changed => booking_changed(app, tenant, &counter, &facts, &to)?,
+        AboutBooking::Cancelled => booking_cancelled(app, tenant, &counter, &facts, &to)?,
+    }))
 }

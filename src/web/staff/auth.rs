@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use crate::app::{App, AppState};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{sessions, staff, tenants};
 use crate::secrets::{random_token, verify_password};
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::{check_csrf, csrf_token};
@@ -45,36 +46,46 @@ pub struct StaffSession {
     pub data: String,
 }
 
-/// The live staff session for this tenant; slides its idle timeout.
+/// Whose console a request's staff cookie opens.
+pub enum SessionFor {
+    /// No cookie, or its session ended (logged out, idle too long).
+    Nobody,
+    /// A live session of this municipality, its idle timeout slid.
+    This(StaffSession),
+    /// A live session of another municipality: its holder is told nothing about this one.
+    OtherTenant,
+}
+
+/// The live staff session behind the cookie, as seen from `tenant_id`.
 pub async fn load_session(
     app: &App,
     jar: &CookieJar,
     tenant_id: i64,
-) -> Result<Option<StaffSession>, WebError> {
+) -> Result<SessionFor, WebError> {
     let Some(cookie) = jar.get(cookie_name(app)) else {
-        return Ok(None);
+        return Ok(SessionFor::Nobody);
     };
     let id_hash = app.secrets.keyed_hash("staff-session", cookie.value());
     let now = app.clock.now_unix();
     let Some(row) = sessions::load(&app.db, &id_hash, now).await? else {
-        return Ok(None);
+        return Ok(SessionFor::Nobody);
     };
-    let (Some(staff_user_id), true, true) = (
-        row.staff_user_id,
-        row.tenant_id == tenant_id,
-        row.kind == "staff",
-    ) else {
-        return Ok(None);
+    let (Some(staff_user_id), "staff") = (row.staff_user_id, row.kind.as_str()) else {
+        return Ok(SessionFor::Nobody);
     };
+    if row.tenant_id != tenant_id {
+        // Not slid: using another municipality's URLs does not keep this session alive.
+        return Ok(SessionFor::OtherTenant);
+    }
     sessions::save(&app.db, &id_hash, &row.data, now + IDLE_SECS).await?;
-    Ok(Some(StaffSession {
+    Ok(SessionFor::This(StaffSession {
         id_hash,
         staff_user_id,
         data: row.data,
     }))
 }
 
-pub async fn home(Path(slug): Path<String>) -> Redirect {
+pub async fn home(PathParams(slug): PathParams<String>) -> Redirect {
     Redirect::to(&format!("/t/{slug}/staff/roster"))
 }
 
@@ -102,7 +113,7 @@ fn render_login(
 
 pub async fn login_form(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = tenants::find_by_slug(&app.db, &slug)
@@ -113,7 +124,7 @@ pub async fn login_form(
 
 pub async fn login(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
@@ -141,6 +152,24 @@ pub async fn login(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let Some(user) = user.filter(|u| ok && u.active) else {
+        // Who tried which login and when, for the admin reviewing attempts on accounts;
+        // never the password, and no staff id (the login may not exist at all).
+        let detail = format!(
+            "ログイン失敗(ログインID「{}」)",
+            typed_login_for_log(&login)
+        );
+        audit::record(
+            &app.db,
+            &AuditEntry {
+                tenant_id: tenant.id,
+                staff_user_id: None,
+                action: "login_failed",
+                booking_id: None,
+                detail: &detail,
+                now: app.clock.now_unix(),
+            },
+        )
+        .await?;
         return render_login(&app, &tenant, jar, &login, Some(LOGIN_FAILED));
     };
     // A fresh id at every login: a session id planted before login is worthless after it.
@@ -195,25 +224,56 @@ pub async fn login(
 
 pub async fn logout(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    let tenant = tenants::find_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
     check_csrf(
         &app,
         &jar,
         form.get("csrf").map(String::as_str).unwrap_or(""),
     )?;
-    if let Some(c) = jar.get(cookie_name(&app)) {
-        sessions::delete(&app.db, &app.secrets.keyed_hash("staff-session", c.value())).await?;
+    match load_session(&app, &jar, tenant.id).await? {
+        SessionFor::This(session) => {
+            audit::record(
+                &app.db,
+                &AuditEntry {
+                    tenant_id: tenant.id,
+                    staff_user_id: Some(session.staff_user_id),
+                    action: "logout",
+                    booking_id: None,
+                    detail: "ログアウト",
+                    now: app.clock.now_unix(),
+                },
+            )
+            .await?;
+            sessions::delete(&app.db, &session.id_hash).await?;
+        }
+        // Another municipality's session is neither ended nor acknowledged from here.
+        SessionFor::OtherTenant => return Err(WebError::NotFound),
+        SessionFor::Nobody => {}
     }
     let mut gone = Cookie::from(cookie_name(&app));
     gone.set_path("/");
     Ok((
         jar.remove(gone),
-        Redirect::to(&format!("/t/{slug}/staff/login")),
+        Redirect::to(&format!("/t/{}/staff/login", tenant.slug)),
     )
         .into_response())
+}
+
+/// The login as typed, fit for the audit log: control characters dropped and cut to a
+/// length no real login reaches, so a pasted essay does not end up in the log.
+fn typed_login_for_log(login: &str) -> String {
+    let kept: String = login.chars().filter(|c| !c.is_control()).take(64).collect();
+    if kept.chars().count() < login.chars().filter(|c| !c.is_control()).count() {
+        format!("{kept}…")
+    } else {
+        kept
+    }
 }
 
 /// An Argon2 hash of a random password nobody knows, verified against when the login does

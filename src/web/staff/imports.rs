@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use crate::core::notice_import::{
 };
 use crate::core::resident_input::{NumberFormat, format_date_ja};
 use crate::db::imports::{self, CommitOutcome, ImportCounts, NoticeImport};
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::check_csrf;
@@ -143,7 +144,7 @@ async fn render_form(
 
 pub async fn form(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, true).await?;
@@ -339,7 +340,7 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, UploadError> {
 
 pub async fn upload(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
@@ -432,18 +433,13 @@ pub async fn upload(
     render_preview(&app, &staff, &file_name, &preview, counts, import_id)
 }
 
-fn parse_id(raw: &str) -> Result<i64, Denied> {
-    raw.parse().map_err(|_| Denied::Error(WebError::NotFound))
-}
-
 pub async fn commit(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, true).await?;
-    let id = parse_id(&id)?;
     check_csrf(
         &app,
         &jar,
@@ -476,12 +472,11 @@ pub struct ShowQuery {
 /// One import: its result once committed, or the button while it waits.
 pub async fn show(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     Query(q): Query<ShowQuery>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, true).await?;
-    let id = parse_id(&id)?;
     let import = imports::find(&app.db, staff.tenant.id, id)
         .await?
         .ok_or(Denied::Error(WebError::NotFound))?;

@@ -30,6 +30,16 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
 }
 
+/// Marks a page that must not be kept by a shared PC's browser cache or a proxy: personal
+/// data, and passwords shown once to read out.
+pub fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// The member of staff behind this request, for the tenant in the URL.
 pub struct Staff {
     pub tenant: Tenant,
@@ -62,9 +72,10 @@ impl Staff {
 
 /// Why a console request was not let through.
 pub enum Denied {
-    /// Not logged in (or idle too long, or logged in for another municipality).
+    /// Not logged in (or idle too long): to the login page.
     Login(String),
-    /// Logged in, but the page is for admins: answered 404 so it reveals nothing.
+    /// Logged in, but the page is for admins, or for another municipality: answered 404
+    /// so it reveals nothing (not even that the municipality has a console there).
     Forbidden,
     Error(WebError),
 }
@@ -98,13 +109,18 @@ pub async fn require(app: &App, jar: &CookieJar, slug: &str, admin: bool) -> Res
         .await?
         .ok_or(Denied::Error(WebError::NotFound))?;
     let login = format!("/t/{}/staff/login", tenant.slug);
-    let Some(session) = auth::load_session(app, jar, tenant.id).await? else {
-        return Err(Denied::Login(login));
+    let session = match auth::load_session(app, jar, tenant.id).await? {
+        auth::SessionFor::This(session) => session,
+        auth::SessionFor::OtherTenant => return Err(Denied::Forbidden),
+        auth::SessionFor::Nobody => return Err(Denied::Login(login)),
     };
     let Some(user) = staff::find(&app.db, session.staff_user_id).await? else {
         return Err(Denied::Login(login));
     };
-    if !user.active || user.tenant_id != tenant.id {
+    if user.tenant_id != tenant.id {
+        return Err(Denied::Forbidden);
+    }
+    if !user.active {
         return Err(Denied::Login(login));
     }
     let role = Role::parse(&user.role).unwrap_or(Role::Clerk);

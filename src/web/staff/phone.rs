@@ -1,18 +1,18 @@
 //! Booking, changing and cancelling on a resident's behalf (phone calls), and the console's
 //! page for one booking. The clerk finds the notices, picks a time on the residents' grid,
 //! confirms, and reads the receipt number and password out.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 
-use super::{Denied, Staff, auth, require};
+use super::{Denied, Staff, auth, no_store, require};
 use crate::app::AppState;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt;
@@ -20,19 +20,23 @@ use crate::core::resident_input::{
     EmailAddress, NumberFormat, clean_text, fold_number_input, format_date_ja,
     format_date_with_weekday, parse_birthdate, parse_kana, parse_phone,
 };
-use crate::db::bookings::{self, ByStaff, Changed, Confirmed, NewBooking, NewPerson};
+use crate::db::bookings::{
+    self, ByStaff, Changed, Confirmed, NewBooking, NewPerson, PasswordChange,
+};
 use crate::db::holds;
 use crate::db::notices::{self, Notice};
 use crate::db::tenants::{self, CARD_PICKUP};
 use crate::secrets::{random_digits, random_token};
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::resident::apply::{
-    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, render_grid,
+    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, check_people, hold_run, hold_view,
+    recipient_fields, render_grid,
 };
 use crate::web::resident::grid_view;
-use crate::web::resident::mails;
-use crate::web::session::check_csrf;
+use crate::web::resident::mails::{self, AboutBooking};
+use crate::web::session::{PersonForm, check_csrf, constant_time_eq};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -61,6 +65,10 @@ pub fn routes() -> Router<AppState> {
             "/t/{tenant}/staff/bookings/{id}/change",
             get(change_page).post(change),
         )
+        .route(
+            "/t/{tenant}/staff/bookings/{id}/password",
+            get(reissue_page).post(reissue),
+        )
 }
 
 /// What the console remembers between a clerk's requests.
@@ -71,9 +79,20 @@ struct ConsoleData {
     /// A booking whose time is being changed, and the hold for its new time.
     #[serde(default)]
     change: Option<(i64, i64)>,
-    /// Shown once: the receipt and password to read out, or a result message.
+    /// The draft booked last, so that the same [予約する] again leads to its booking.
+    #[serde(default)]
+    last_booked: Option<LastBooked>,
+    /// A result message shown once on the next page (never a password: those are shown
+    /// only in the response that made them).
     #[serde(default)]
     flash: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LastBooked {
+    /// The draft's idempotency key, which its confirmation form carries.
+    draft: String,
+    booking_id: i64,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -178,7 +197,7 @@ async fn search(
 
 pub async fn phone_page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<SearchQuery>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
@@ -225,7 +244,7 @@ pub async fn phone_page(
 
 pub async fn add_person(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -265,7 +284,7 @@ async fn release_phone_hold(app: &AppState, data: &mut ConsoleData) -> Result<()
 
 pub async fn remove_person(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -281,7 +300,7 @@ pub async fn remove_person(
 
 pub async fn choose_counter(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -310,7 +329,7 @@ pub struct FromQuery {
 
 pub async fn phone_slots(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<FromQuery>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
@@ -340,7 +359,7 @@ pub async fn phone_slots(
 
 pub async fn phone_hold(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -388,7 +407,8 @@ struct PersonInput {
     name: String,
     kana: String,
     phone: String,
-    error: Option<String>,
+    /// By field (name, kana, phone), shown next to it.
+    errors: BTreeMap<&'static str, String>,
 }
 
 async fn render_confirm(
@@ -408,17 +428,23 @@ async fn render_confirm(
         return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
     };
     let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
-    let mut ctx = staff.context();
-    ctx.insert("people", &people);
-    ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
-    ctx.insert("counter_name", &counter.name);
-    ctx.insert("email", email);
-    ctx.insert("errors", &errors);
-    let status = if errors.is_empty() {
+    let asked = recipient_fields(&staff.tenant);
+    let status = if errors.is_empty() && people.iter().all(|p| p.errors.is_empty()) {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut ctx = staff.context();
+    ctx.insert("people", &people);
+    ctx.insert("ask_name", &asked.name);
+    ctx.insert("ask_kana", &asked.kana);
+    ctx.insert("ask_phone", &asked.phone);
+    ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
+    ctx.insert("counter_name", &counter.name);
+    ctx.insert("email", email);
+    ctx.insert("errors", &errors);
+    ctx.insert("has_errors", &(status != StatusCode::OK));
+    ctx.insert("draft", &data.phone.idempotency_key);
     Ok((status, render(app, "staff/phone_confirm.html", &ctx)?).into_response())
 }
 
@@ -446,7 +472,7 @@ async fn draft_people(
                 name: n.name.clone(),
                 kana: n.kana.clone(),
                 phone: String::new(),
-                error: None,
+                errors: BTreeMap::new(),
             })
         })
         .collect())
@@ -454,7 +480,7 @@ async fn draft_people(
 
 pub async fn confirm_page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
@@ -463,37 +489,99 @@ pub async fn confirm_page(
     render_confirm(&app, &staff, &data, people, "", HashMap::new()).await
 }
 
+/// A [予約する] that was already done (pressed twice, or the page re-sent): the booking
+/// page, saying so. Its password was shown once, on the first response, and is kept
+/// nowhere in readable form, so it cannot be shown again; the page offers a new one.
+async fn already_booked(
+    app: &AppState,
+    staff: &Staff,
+    mut data: ConsoleData,
+    booking_id: i64,
+) -> Result<Response, Denied> {
+    let b = tenant_booking(app, staff, booking_id).await?;
+    data.flash = Some(format!(
+        "この電話予約はすでに完了しています(受付番号 {})。パスワードは予約したときの画面に一度だけ表示しました。お客様がお控えでない場合は[パスワードを再発行]で新しいパスワードを発行してください。",
+        receipt::format_receipt(&b.receipt_number)
+    ));
+    save(app, staff, &data).await?;
+    Ok(Redirect::to(&staff.url(&format!("/bookings/{booking_id}"))).into_response())
+}
+
+/// What the clerk reads out: the receipt number and the password, shown in this one
+/// response only (never stored, never in a URL, not kept by the browser's cache).
+struct ReadOut<'a> {
+    template: &'static str,
+    booking_id: i64,
+    receipt_number: &'a str,
+    password: &'a str,
+    mailed_to: Option<&'a str>,
+}
+
+async fn render_read_out(
+    app: &AppState,
+    staff: &Staff,
+    read_out: ReadOut<'_>,
+) -> Result<Response, Denied> {
+    let b = tenant_booking(app, staff, read_out.booking_id).await?;
+    let mut ctx = booking_context(app, staff, &b).await?;
+    ctx.insert(
+        "receipt_to_read",
+        &receipt::format_receipt(read_out.receipt_number),
+    );
+    ctx.insert(
+        "password_to_read",
+        &receipt::format_password(read_out.password),
+    );
+    ctx.insert("mailed_to", &read_out.mailed_to);
+    Ok(no_store(
+        render(app, read_out.template, &ctx)?.into_response(),
+    ))
+}
+
 pub async fn book(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
     let mut data = data_of(&staff);
+    // Which draft the form was for: the one just booked means the same press again.
+    let posted_draft = field(&form, "draft");
+    if let Some(done) = &data.last_booked
+        && !posted_draft.is_empty()
+        && done.draft == posted_draft
+    {
+        let id = done.booking_id;
+        return already_booked(&app, &staff, data, id).await;
+    }
     let mut people = draft_people(&app, &staff, &data).await?;
     if people.is_empty() {
         return Ok(Redirect::to(&staff.url("/phone")).into_response());
     }
-    let mut errors = HashMap::new();
-    for p in &mut people {
-        p.name = field(&form, &format!("name_{}", p.index));
-        p.kana = field(&form, &format!("kana_{}", p.index));
-        p.phone = field(&form, &format!("phone_{}", p.index));
-        if clean_text(&p.name, 50)
-            .map(|n| n.is_empty())
-            .unwrap_or(true)
-        {
-            p.error = Some("氏名を入力してください。".to_string());
-        } else if let Err(e) = parse_kana(&p.kana) {
-            p.error = Some(e.message());
-        } else if !p.phone.trim().is_empty()
-            && let Err(e) = parse_phone(&p.phone)
-        {
-            p.error = Some(e.message());
-        }
+    if posted_draft != data.phone.idempotency_key {
+        // A form for another draft (a tab left open from an earlier call): show the
+        // draft as it is now rather than book it with that form's names.
+        return Ok(Redirect::to(&staff.url("/phone/confirm")).into_response());
     }
+    let typed: Vec<PersonForm> = people
+        .iter()
+        .map(|p| PersonForm {
+            name: field(&form, &format!("name_{}", p.index)),
+            kana: field(&form, &format!("kana_{}", p.index)),
+            phone: field(&form, &format!("phone_{}", p.index)),
+        })
+        .collect();
+    // The tenant's recipient fields, checked exactly as on the resident's form.
+    let person_errors = check_people(&staff.tenant, &typed);
+    for ((p, t), e) in people.iter_mut().zip(&typed).zip(person_errors) {
+        p.name = t.name.clone();
+        p.kana = t.kana.clone();
+        p.phone = t.phone.clone();
+        p.errors = e;
+    }
+    let mut errors = HashMap::new();
     let email_input = field(&form, "email");
     let email = if email_input.trim().is_empty() {
         None
@@ -516,10 +604,11 @@ pub async fn book(
             errors.insert("hold", HOLD_EXPIRED.to_string());
         }
     }
-    if !errors.is_empty() || people.iter().any(|p| p.error.is_some()) {
+    if !errors.is_empty() || people.iter().any(|p| !p.errors.is_empty()) {
         return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
     }
     let hold = hold.expect("checked live above");
+    // A field the tenant does not ask for is not on the form, so it is stored empty.
     let new_people: Vec<NewPerson> = people
         .iter()
         .map(|p| NewPerson {
@@ -589,24 +678,33 @@ pub async fn book(
         match outcome {
             Confirmed::Booked(id) => {
                 app.mail_wakeup.notify_one();
-                data.phone = PhoneDraft::default();
-                data.flash = Some(format!(
-                    "予約しました。お客様に次の受付番号とパスワードをお伝えください。受付番号 {} / パスワード {}{}",
-                    receipt::format_receipt(&receipt_number),
-                    receipt::format_password(&password),
-                    if email.is_some() {
-                        "(予約完了通知メールも送信します)"
-                    } else {
-                        ""
-                    }
-                ));
+                let draft = std::mem::take(&mut data.phone);
+                data.last_booked = Some(LastBooked {
+                    draft: draft.idempotency_key,
+                    booking_id: id,
+                });
                 save(&app, &staff, &data).await?;
-                return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response());
+                return render_read_out(
+                    &app,
+                    &staff,
+                    ReadOut {
+                        template: "staff/phone_done.html",
+                        booking_id: id,
+                        receipt_number: &receipt_number,
+                        password: &password,
+                        mailed_to: email.as_ref().map(|e| e.as_str()),
+                    },
+                )
+                .await;
             }
             Confirmed::Replayed(id) => {
-                data.phone = PhoneDraft::default();
-                save(&app, &staff, &data).await?;
-                return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response());
+                // A concurrent second press: the first one booked and showed the password.
+                let draft = std::mem::take(&mut data.phone);
+                data.last_booked = Some(LastBooked {
+                    draft: draft.idempotency_key,
+                    booking_id: id,
+                });
+                return already_booked(&app, &staff, data, id).await;
             }
             Confirmed::HoldExpired => {
                 errors.insert("hold", HOLD_EXPIRED.to_string());
@@ -654,7 +752,7 @@ async fn booking_context(
 
 pub async fn booking_page(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
@@ -669,7 +767,7 @@ pub async fn booking_page(
 
 pub async fn cancel_page(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
@@ -678,56 +776,24 @@ pub async fn cancel_page(
     Ok(render(&app, "staff/booking_cancel.html", &ctx)?.into_response())
 }
 
-/// The mail about this booking at (day, start, end), when it has an address.
-async fn booking_mail(
-    app: &AppState,
-    staff: &Staff,
-    b: &bookings::Booking,
-    (day, start_min, end_min): (time::Date, i32, i32),
-    cancelled: bool,
-) -> Result<Option<crate::db::outbox::OutgoingMail>, WebError> {
-    let Some(to) = b.email.clone() else {
-        return Ok(None);
-    };
-    let people = bookings::people(&app.db, b.id).await?;
-    let ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
-    let notice_rows = notices::find_many(&app.db, staff.tenant.id, &ids).await?;
-    let new_people: Vec<NewPerson> = people
-        .into_iter()
-        .map(|(p, _)| NewPerson {
-            notice_id: p.notice_id,
-            name: p.name,
-            kana: p.kana,
-            phone: p.phone,
-        })
-        .collect();
-    let counter = bookings::counter_of(&app.db, b.counter_id).await?;
-    let facts = mails::BookingFacts {
-        receipt_number: &b.receipt_number,
-        password: None,
-        day,
-        start_min,
-        end_min,
-        people: &new_people,
-        notices: &notice_rows,
-    };
-    Ok(Some(if cancelled {
-        mails::booking_cancelled(app, &staff.tenant, &counter, &facts, &to)?
-    } else {
-        mails::booking_changed(app, &staff.tenant, &counter, &facts, &to)?
-    }))
-}
-
 pub async fn cancel(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
     let b = tenant_booking(&app, &staff, id).await?;
-    let mail = booking_mail(&app, &staff, &b, (b.day, b.start_min, b.end_min), true).await?;
+    let mail = mails::about_booking(
+        &app,
+        &staff.tenant,
+        &b,
+        AboutBooking::Cancelled,
+        (b.day, b.start_min, b.end_min),
+        None,
+    )
+    .await?;
     let detail = format!(
         "代理取消: 受付番号{} {} {}",
         receipt::format_receipt(&b.receipt_number),
@@ -759,7 +825,7 @@ pub async fn cancel(
 
 pub async fn change_slots(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     Query(q): Query<FromQuery>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
@@ -786,7 +852,7 @@ pub async fn change_slots(
 
 pub async fn change_hold(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -824,7 +890,7 @@ pub async fn change_hold(
 
 pub async fn change_page(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
@@ -846,7 +912,7 @@ pub async fn change_page(
 
 pub async fn change(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, Denied> {
@@ -860,12 +926,13 @@ pub async fn change(
     let Some(hold) = holds::find(&app.db, hold_id).await? else {
         return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
     };
-    let mail = booking_mail(
+    let mail = mails::about_booking(
         &app,
-        &staff,
+        &staff.tenant,
         &b,
+        AboutBooking::Changed,
         (hold.day, hold.start_min, hold.end_min),
-        false,
+        None,
     )
     .await?;
     let detail = format!(
@@ -903,4 +970,127 @@ pub async fn change(
     });
     save(&app, &staff, &data).await?;
     Ok(Redirect::to(&staff.url(&format!("/bookings/{id}"))).into_response())
+}
+
+// ---- a new password for a caller who lost theirs ---------------------------------------
+
+/// Said when a reissue form no longer matches the booking (sent twice, or a colleague was
+/// quicker): nothing was changed.
+const ALREADY_REISSUED: &str = "この予約のパスワードは、この画面を開いた後にすでに再発行されています。パスワードは変えていません。もう一度再発行する場合は、[パスワードを再発行]からやり直してください。";
+
+/// Which password a reissue form was opened against: a keyed hash of the stored hash, so
+/// the form reveals nothing, and a second post of the same form reissues nothing.
+fn password_fingerprint(app: &AppState, b: &bookings::Booking) -> String {
+    app.secrets.keyed_hash("password-reissue", &b.password_hash)
+}
+
+async fn back_to_booking(
+    app: &AppState,
+    staff: &Staff,
+    booking_id: i64,
+    message: String,
+) -> Result<Response, Denied> {
+    let mut data = data_of(staff);
+    data.flash = Some(message);
+    save(app, staff, &data).await?;
+    Ok(Redirect::to(&staff.url(&format!("/bookings/{booking_id}"))).into_response())
+}
+
+const NOT_REISSUABLE: &str =
+    "この予約は予約済ではないため(来庁済・不在・取消)、パスワードを再発行できません。";
+
+/// [パスワードを再発行]: what it does, and whether to mail the new one too.
+pub async fn reissue_page(
+    State(app): State<AppState>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
+    jar: CookieJar,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    if b.status != "booked" {
+        return back_to_booking(&app, &staff, id, NOT_REISSUABLE.to_string()).await;
+    }
+    let mut ctx = booking_context(&app, &staff, &b).await?;
+    ctx.insert("fingerprint", &password_fingerprint(&app, &b));
+    Ok(render(&app, "staff/password_reissue.html", &ctx)?.into_response())
+}
+
+/// Issues the new password, mails it when asked, and shows it once to read out.
+pub async fn reissue(
+    State(app): State<AppState>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
+    jar: CookieJar,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, Denied> {
+    let staff = require(&app, &jar, &slug, false).await?;
+    check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    let b = tenant_booking(&app, &staff, id).await?;
+    if b.status != "booked" {
+        return back_to_booking(&app, &staff, id, NOT_REISSUABLE.to_string()).await;
+    }
+    let fingerprint = password_fingerprint(&app, &b);
+    if !constant_time_eq(
+        field(&form, "fingerprint").as_bytes(),
+        fingerprint.as_bytes(),
+    ) {
+        return back_to_booking(&app, &staff, id, ALREADY_REISSUED.to_string()).await;
+    }
+    let password = random_token(receipt::PASSWORD_BYTES);
+    let new_hash = mails::password_hash(&app, staff.tenant.id, &b.receipt_number, &password);
+    let mail = if field(&form, "send_mail") == "1" {
+        mails::about_booking(
+            &app,
+            &staff.tenant,
+            &b,
+            AboutBooking::Confirmed,
+            (b.day, b.start_min, b.end_min),
+            Some(&password),
+        )
+        .await?
+    } else {
+        None
+    };
+    let detail = format!(
+        "パスワード再発行: 受付番号{}{}",
+        receipt::format_receipt(&b.receipt_number),
+        if mail.is_some() {
+            "(予約完了通知メールを再送)"
+        } else {
+            "(メールは送らず口頭で案内)"
+        }
+    );
+    let replaced = bookings::replace_password(
+        &app.db,
+        b.id,
+        &PasswordChange {
+            expected_hash: Some(&b.password_hash),
+            new_hash: &new_hash,
+            now: app.clock.now_unix(),
+        },
+        mail.as_ref(),
+        Some(&ByStaff {
+            staff_user_id: staff.user.id,
+            action: "reissue_password",
+            detail: &detail,
+        }),
+    )
+    .await?;
+    if !replaced {
+        return back_to_booking(&app, &staff, id, ALREADY_REISSUED.to_string()).await;
+    }
+    if mail.is_some() {
+        app.mail_wakeup.notify_one();
+    }
+    render_read_out(
+        &app,
+        &staff,
+        ReadOut {
+            template: "staff/password_reissued.html",
+            booking_id: b.id,
+            receipt_number: &b.receipt_number,
+            password: &password,
+            mailed_to: mail.as_ref().and(b.email.as_deref()),
+        },
+    )
+    .await
 }

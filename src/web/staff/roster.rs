@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,14 +13,16 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use time::Date;
 
-use super::{Denied, Staff, require};
+use super::{Denied, Staff, no_store, require};
 use crate::app::AppState;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt::{format_receipt, mask_number};
 use crate::core::resident_input::{fold_digits, format_date_with_weekday};
 use crate::core::roster_csv::{self, CsvEncoding};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::roster::{self, NewStatus, RosterBooking, StatusChange, status_label};
 use crate::db::tenants::Counter;
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::check_csrf;
@@ -41,7 +43,7 @@ fn param<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
 
 /// A date as typed in the address bar or a browser without a date picker: `2026-12-01`,
 /// `2026/12/1`, `20261201`, full-width digits too.
-fn parse_day(input: &str) -> Option<Date> {
+pub(super) fn parse_day(input: &str) -> Option<Date> {
     let folded = fold_digits(input.trim());
     let parts: Vec<&str> = folded
         .split(['-', '/', '.', '年', '月', '日'])
@@ -78,6 +80,14 @@ impl Selection {
         match &self.counter {
             Some(c) => format!("date={}&counter={}", self.day, c.id),
             None => format!("date={}", self.day),
+        }
+    }
+
+    /// Which counter(s) a print view or CSV covers, for the audit log.
+    fn place_label(&self) -> String {
+        match &self.counter {
+            Some(c) => format!("窓口「{}」", c.name),
+            None => "全窓口".to_string(),
         }
     }
 
@@ -151,6 +161,8 @@ struct RowView {
     cancelled: bool,
     people: Vec<PersonView>,
     actions: Vec<ActionView>,
+    /// Why a booked row has no 来庁/不在 buttons yet.
+    note: Option<&'static str>,
 }
 
 #[derive(Serialize, Default, Debug, PartialEq, Eq)]
@@ -197,7 +209,10 @@ fn masked(number1: &Option<String>) -> String {
     number1.as_deref().map(mask_number).unwrap_or_default()
 }
 
-fn row_view(b: &RosterBooking) -> RowView {
+/// Said where the buttons would be, and when a 来庁/不在 comes too early.
+const NOT_BEFORE_THE_DAY: &str = "来庁済・不在は予約日の当日から記録できます。";
+
+fn row_view(b: &RosterBooking, today: Date) -> RowView {
     let receipt = format_receipt(&b.booking.receipt_number);
     let status = b.booking.status.clone();
     let detail = format!("(受付番号 {receipt})");
@@ -206,7 +221,9 @@ fn row_view(b: &RosterBooking) -> RowView {
         label,
         detail: detail.clone(),
     };
+    let before_the_day = b.booking.day > today;
     let actions = match status.as_str() {
+        roster::BOOKED if before_the_day => Vec::new(),
         roster::BOOKED => vec![
             action(roster::VISITED, "来庁"),
             action(roster::NO_SHOW, "不在"),
@@ -214,6 +231,7 @@ fn row_view(b: &RosterBooking) -> RowView {
         roster::VISITED | roster::NO_SHOW => vec![action(roster::BOOKED, "元に戻す")],
         _ => Vec::new(),
     };
+    let note = (status == roster::BOOKED && before_the_day).then_some(NOT_BEFORE_THE_DAY);
     let mut people: Vec<PersonView> = b
         .people
         .iter()
@@ -243,17 +261,15 @@ fn row_view(b: &RosterBooking) -> RowView {
         status,
         people,
         actions,
+        note,
     }
 }
 
-/// The message after a status change, from the fixed codes the redirect carries.
-fn result_message(
-    result: &str,
-    receipt: Option<&str>,
-    current: Option<&str>,
-) -> Option<(String, bool)> {
-    let which = receipt
-        .map(|r| format!("受付番号 {r} "))
+/// The message after a status change, from the fixed codes the redirect carries, about
+/// the booking it names when that booking is on the page shown.
+fn result_message(result: &str, booking: Option<&RosterBooking>) -> Option<(String, bool)> {
+    let which = booking
+        .map(|b| format!("受付番号 {} ", format_receipt(&b.booking.receipt_number)))
         .unwrap_or_else(|| "この予約".to_string());
     let (text, warning) = match result {
         roster::VISITED => (format!("{which}を来庁済にしました。"), false),
@@ -266,7 +282,9 @@ fn result_message(
         "stale" => (
             format!(
                 "{which}の状態はすでに変更されていました(いまは「{}」です)。画面を最新にしました。",
-                current.map(status_label).unwrap_or("不明")
+                booking
+                    .map(|b| status_label(&b.booking.status))
+                    .unwrap_or("不明")
             ),
             true,
         ),
@@ -274,17 +292,21 @@ fn result_message(
             format!("{which}の方は新しい予約をすでにお持ちのため、予約済に戻せません。"),
             true,
         ),
+        "before_the_day" => (
+            match booking {
+                Some(b) => format!(
+                    "{which}は{}の予約のため、まだ来庁済・不在にできません。{NOT_BEFORE_THE_DAY}",
+                    format_date_with_weekday(b.booking.day)
+                ),
+                None => format!(
+                    "{which}はまだ予約日前のため、来庁済・不在にできません。{NOT_BEFORE_THE_DAY}"
+                ),
+            },
+            true,
+        ),
         _ => return None,
     };
     Some((text, warning))
-}
-
-fn no_store(mut response: Response) -> Response {
-    // Personal data: never kept by a shared PC's browser cache or a proxy.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[derive(Serialize)]
@@ -296,7 +318,7 @@ struct CounterOption {
 
 pub async fn page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Query(q): Query<Params>,
 ) -> Result<Response, Denied> {
@@ -347,17 +369,15 @@ pub async fn page(
             let message = param(&q, "result").and_then(|result| {
                 let booking: Option<i64> = param(&q, "booking").and_then(|b| b.parse().ok());
                 let found = booking.and_then(|id| list.iter().find(|b| b.booking.id == id));
-                result_message(
-                    result,
-                    found
-                        .map(|b| format_receipt(&b.booking.receipt_number))
-                        .as_deref(),
-                    found.map(|b| b.booking.status.as_str()),
-                )
+                result_message(result, found)
             });
             ctx.insert("counter_name", &Some(&counter.name));
             ctx.insert("counter_id", &counter.id);
-            ctx.insert("rows", &list.iter().map(row_view).collect::<Vec<_>>());
+            let today = app.clock.today();
+            ctx.insert(
+                "rows",
+                &list.iter().map(|b| row_view(b, today)).collect::<Vec<_>>(),
+            );
             ctx.insert("totals", &totals(&list));
             ctx.insert("message", &message.as_ref().map(|m| &m.0));
             ctx.insert("message_warning", &message.as_ref().is_some_and(|m| m.1));
@@ -366,6 +386,29 @@ pub async fn page(
     Ok(no_store(
         render(&app, "staff/roster.html", &ctx)?.into_response(),
     ))
+}
+
+/// Personal data leaving the system (on paper or as a file) is recorded: who, when, which
+/// day and counter, how many. Never the names themselves.
+async fn record_export(
+    app: &AppState,
+    staff: &Staff,
+    action: &str,
+    detail: &str,
+) -> Result<(), WebError> {
+    audit::record(
+        &app.db,
+        &AuditEntry {
+            tenant_id: staff.tenant.id,
+            staff_user_id: Some(staff.user.id),
+            action,
+            booking_id: None,
+            detail,
+            now: app.clock.now_unix(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -386,7 +429,7 @@ fn printed_at(app: &AppState) -> String {
 
 pub async fn print(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Query(q): Query<Params>,
 ) -> Result<Response, Denied> {
@@ -395,6 +438,7 @@ pub async fn print(
     let shown = sel.shown();
     let single = sel.counter.as_ref().map(|c| c.id);
     let list = roster::day(&app.db, staff.tenant.id, sel.day, single).await?;
+    let today = app.clock.today();
     let sections: Vec<SectionView> = shown
         .iter()
         .map(|c| {
@@ -405,11 +449,24 @@ pub async fn print(
                 .collect();
             SectionView {
                 counter_name: c.name.clone(),
-                rows: mine.iter().map(row_view).collect(),
+                rows: mine.iter().map(|b| row_view(b, today)).collect(),
                 totals: totals(&mine),
             }
         })
         .collect();
+    let shown_bookings: usize = sections.iter().map(|s| s.totals.bookings).sum();
+    record_export(
+        &app,
+        &staff,
+        "roster_print",
+        &format!(
+            "予約一覧の印刷用表示: {} {} {}件",
+            format_date_with_weekday(sel.day),
+            sel.place_label(),
+            shown_bookings
+        ),
+    )
+    .await?;
     let mut ctx = staff.context();
     ctx.insert("date_label", &format_date_with_weekday(sel.day));
     ctx.insert("date_error", &sel.date_error);
@@ -489,7 +546,7 @@ fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<
 
 pub async fn csv(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Query(q): Query<Params>,
 ) -> Result<Response, Denied> {
@@ -504,7 +561,25 @@ pub async fn csv(
         list.retain(|b| order.contains(&b.booking.counter_id));
         list.sort_by_key(|b| order.iter().position(|&id| id == b.booking.counter_id));
     }
-    let text = roster_csv::to_csv(csv_rows(sel.day, &sel.counters, &list));
+    let rows = csv_rows(sel.day, &sel.counters, &list);
+    record_export(
+        &app,
+        &staff,
+        "roster_csv",
+        &format!(
+            "予約一覧CSV({})の出力: {} {} {}件・{}人分",
+            match encoding {
+                CsvEncoding::Utf8Bom => "UTF-8",
+                CsvEncoding::Cp932 => "Shift_JIS",
+            },
+            format_date_with_weekday(sel.day),
+            sel.place_label(),
+            list.len(),
+            rows.len() - 1
+        ),
+    )
+    .await?;
+    let text = roster_csv::to_csv(rows);
     let bytes = roster_csv::encode(&text, encoding);
     let which = match single {
         Some(id) => format!("counter{id}"),
@@ -531,7 +606,7 @@ pub async fn csv(
 /// 来庁 / 不在 / 元に戻す from the roster, then back to the same day and counter.
 pub async fn set_status(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Params>,
 ) -> Result<Response, Denied> {
@@ -541,7 +616,7 @@ pub async fn set_status(
         &jar,
         form.get("csrf").map(String::as_str).unwrap_or(""),
     )?;
-    let booking_id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let booking_id = id;
     let to = param(&form, "status")
         .and_then(NewStatus::parse)
         .ok_or(WebError::NotFound)?;
@@ -551,7 +626,7 @@ pub async fn set_status(
         booking_id,
         to,
         staff.user.id,
-        app.clock.now_unix(),
+        (app.clock.today(), app.clock.now_unix()),
     )
     .await?;
     let result = match change {
@@ -560,6 +635,7 @@ pub async fn set_status(
         StatusChange::NotApplicable { current } if current == roster::CANCELLED => "cancelled",
         StatusChange::NotApplicable { .. } => "stale",
         StatusChange::NoticeRebooked => "rebooked",
+        StatusChange::BeforeTheDay { .. } => "before_the_day",
     };
     // Only what parses goes back into the URL.
     let mut back = format!("/t/{}/staff/roster?", staff.tenant.slug);
@@ -598,12 +674,11 @@ mod tests {
     #[test]
     fn messages_come_only_from_fixed_codes() {
         assert_eq!(
-            result_message("visited", Some("1234-5678-90"), None)
-                .unwrap()
-                .0,
-            "受付番号 1234-5678-90 を来庁済にしました。"
+            result_message("visited", None).unwrap().0,
+            "この予約を来庁済にしました。"
         );
-        assert!(result_message("stale", None, Some("visited")).unwrap().1);
-        assert!(result_message("<script>", None, None).is_none());
+        assert!(result_message("stale", None).unwrap().1);
+        assert!(result_message("before_the_day", None).unwrap().1);
+        assert!(result_message("<script>", None).is_none());
     }
 }

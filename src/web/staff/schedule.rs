@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -28,6 +28,7 @@ use crate::db::schedule::{
 };
 use crate::db::slots::MaterialiseReport;
 use crate::db::tenants;
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::check_csrf;
@@ -369,6 +370,8 @@ struct Choice {
 
 #[derive(Serialize)]
 struct AffectedView {
+    /// For the link to the booking's console page, where it can be moved or cancelled.
+    booking_id: i64,
     receipt: String,
     when: String,
     counter: String,
@@ -387,6 +390,7 @@ fn refusal_view(r: &Refusal) -> RefusalView {
             .bookings
             .iter()
             .map(|b| AffectedView {
+                booking_id: b.booking_id,
                 receipt: format_receipt(&b.receipt_number),
                 when: format!(
                     "{} {}〜{}",
@@ -595,7 +599,7 @@ async fn render_page(
 
 pub async fn page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<HashMap<String, String>>,
     jar: CookieJar,
 ) -> Response {
@@ -631,8 +635,9 @@ async fn admin_post(
     Ok(staff)
 }
 
-/// An id from the URL or a form; None (answered 404) for anything else.
-pub(super) fn path_id(raw: &str) -> Option<i64> {
+/// A counter id from a form; None (answered 404) for anything else. Ids in the URL are
+/// parsed by [`PathParams`].
+fn form_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
@@ -736,7 +741,7 @@ fn counter_fields(view: &mut FormView, form: &Fields) -> Option<CounterFields> {
 
 pub async fn add_counter(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -761,16 +766,13 @@ pub async fn add_counter(
 
 pub async fn edit_counter(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let mut view = FormView::typed(format!("counter{id}"), &form, &COUNTER_FIELDS);
     let Some(fields) = counter_fields(&mut view, &form) else {
@@ -789,16 +791,13 @@ pub async fn edit_counter(
 
 pub async fn set_counter_active(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let active = typed(&form, "active") == "1";
     let mut view = FormView::new(format!("counter{id}"), &[]);
@@ -935,7 +934,7 @@ fn template_fields(
 
 pub async fn add_template(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -943,7 +942,7 @@ pub async fn add_template(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let Some(counter_id) = path_id(&typed(&form, "counter")) else {
+    let Some(counter_id) = form_id(&typed(&form, "counter")) else {
         return WebError::NotFound.into_response();
     };
     let templates = match schedule::templates(&app.db, staff.tenant.id).await {
@@ -973,16 +972,13 @@ pub async fn add_template(
 
 pub async fn edit_template(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let templates = match schedule::templates(&app.db, staff.tenant.id).await {
         Ok(t) => t,
@@ -1012,16 +1008,13 @@ pub async fn edit_template(
 
 pub async fn delete_template(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     // On refusal the row shows as stored: the page builds it from storage.
     let view = FormView::new(format!("template{id}-delete"), &[]);
@@ -1040,7 +1033,7 @@ const CLOSURE_FIELDS: [&str; 4] = ["first_day", "last_day", "counter", "reason"]
 
 pub async fn add_closure(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -1099,16 +1092,13 @@ pub async fn add_closure(
 
 pub async fn delete_closure(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let view = FormView::new(format!("closure{id}-delete"), &[]);
     save(
@@ -1124,7 +1114,7 @@ pub async fn delete_closure(
 
 pub async fn save_calendar(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -1158,7 +1148,7 @@ pub async fn save_calendar(
 
 pub async fn save_window(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
-use super::schedule::{Fields, FormView, parse_line, parse_number, parse_url, path_id, typed};
+use super::schedule::{Fields, FormView, parse_line, parse_number, parse_url, typed};
 use super::{Staff, require};
 use crate::app::AppState;
 use crate::core::resident_input::{NumberFormat, fold_digits};
@@ -20,6 +20,7 @@ use crate::db::tenants::{
     self, AnnouncementFields, AnnouncementSaved, Counter, SettingsSaved, StaffAction,
     TenantSettings,
 };
+use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::check_csrf;
@@ -209,7 +210,7 @@ async fn render_page(
 
 pub async fn page(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     Query(q): Query<HashMap<String, String>>,
     jar: CookieJar,
 ) -> Response {
@@ -362,7 +363,7 @@ fn describe_changes(
 
 pub async fn save_settings(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -516,7 +517,7 @@ fn announcement_fields(view: &mut FormView, form: &Fields) -> Option<Announcemen
 
 pub async fn add_announcement(
     State(app): State<AppState>,
-    Path(slug): Path<String>,
+    PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
@@ -554,16 +555,13 @@ fn announcement_result(
 
 pub async fn edit_announcement(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let mut view = FormView::typed(
         format!("announcement{id}"),
@@ -587,16 +585,13 @@ pub async fn edit_announcement(
 
 pub async fn publish_announcement(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let published = typed(&form, "published") == "1";
     let result =
@@ -611,16 +606,13 @@ pub async fn publish_announcement(
 
 pub async fn delete_announcement(
     State(app): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
+    PathParams((slug, id)): PathParams<(String, i64)>,
     jar: CookieJar,
     Form(form): Form<Fields>,
 ) -> Response {
     let staff = match admin_post(&app, &jar, &slug, &form).await {
         Ok(s) => s,
         Err(r) => return r,
-    };
-    let Some(id) = path_id(&id) else {
-        return WebError::NotFound.into_response();
     };
     let result = tenants::delete_announcement(&app.db, &action(&app, &staff), id).await;
     announcement_result(&staff, result, "announcement_deleted")

@@ -72,6 +72,16 @@ impl Client {
         }
     }
 
+    /// The value of the cookie `name` this client holds, as a browser's cookie store would.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    /// Puts a cookie into this client's store as if someone else had planted it there.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_string(), value.to_string());
+    }
+
     fn cookie_header(&self) -> Option<String> {
         if self.cookies.is_empty() {
             return None;
