@@ -228,7 +228,7 @@ pub enum Confirmed {
 pub async fn confirm(
     db: &Db,
     new: &NewBooking<'_>,
-    mail: Option<&OutgoingMail>,
+    mails: &[OutgoingMail],
 ) -> Result<Confirmed, DbError> {
     if let Some(id) = find_by_idempotency_key(db, new.idempotency_key).await? {
         return Ok(Confirmed::Replayed(id));
@@ -309,7 +309,7 @@ pub async fn confirm(
                 });
             }
         }
-        if let Some(mail) = mail {
+        for mail in mails {
             conn.enqueue_mail_in(Some(new.tenant_id), mail, new.now)
                 .await?;
         }
@@ -414,7 +414,7 @@ pub async fn change_time(
     booking_id: i64,
     hold_id: i64,
     now: i64,
-    mail: Option<&OutgoingMail>,
+    mails: &[OutgoingMail],
     by_staff: Option<&ByStaff<'_>>,
 ) -> Result<Changed, DbError> {
     let outcome = db_write!(db, |conn| {
@@ -456,7 +456,7 @@ pub async fn change_time(
             ))
             .execute(conn)
             .await?;
-        if let Some(mail) = mail {
+        for mail in mails {
             conn.enqueue_mail_in(Some(booking.tenant_id), mail, now)
                 .await?;
         }
@@ -488,7 +488,7 @@ pub async fn cancel(
     db: &Db,
     booking_id: i64,
     now: i64,
-    mail: Option<&OutgoingMail>,
+    mails: &[OutgoingMail],
     by_staff: Option<&ByStaff<'_>>,
 ) -> Result<bool, DbError> {
     db_write!(db, |conn| {
@@ -522,7 +522,7 @@ pub async fn cancel(
             ))
             .execute(conn)
             .await?;
-        if let Some(mail) = mail {
+        for mail in mails {
             conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
         }
         conn.audit_staff_in(by_staff, tenant_id, booking_id, now)
@@ -548,7 +548,7 @@ pub async fn replace_password(
     db: &Db,
     booking_id: i64,
     change: &PasswordChange<'_>,
-    mail: Option<&OutgoingMail>,
+    mails: &[OutgoingMail],
     by_staff: Option<&ByStaff<'_>>,
 ) -> Result<bool, DbError> {
     db_write!(db, |conn| {
@@ -573,7 +573,7 @@ pub async fn replace_password(
             }
             return Ok(false);
         };
-        if let Some(mail) = mail {
+        for mail in mails {
             conn.enqueue_mail_in(Some(tenant_id), mail, change.now)
                 .await?;
         }

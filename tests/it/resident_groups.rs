@@ -320,3 +320,118 @@ async fn a_cancelled_place_is_offered_again(backend: Backend) {
     assert!(seen.body.contains("aria-label=\"12月3日(木) 10:15 空き2\""));
 }
 on_both_databases!(a_cancelled_place_is_offered_again);
+
+/// 連絡先メールアドレス2 gets what the first address gets: the completion mail with the
+/// receipt and password, and the change and cancellation mails, each with its calendar file.
+async fn the_second_address_hears_everything(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let mut client = app.client();
+    submit_entry(
+        &mut client,
+        &[(&s[34].number1, &digits(&s[34]))],
+        "parent@example.jp",
+    )
+    .await;
+    let form = open_link(&app, &mut client, "parent@example.jp").await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    let mut fields = crate::resident::recipients(1);
+    fields.push(("csrf".into(), csrf(&form.body)));
+    fields.push(("counter".into(), counter.to_string()));
+    fields.push(("email2".into(), "Child@Example.jp ".into()));
+    fields.push(("action".into(), "choose".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    client.post_form("/t/demo/apply", &refs).await;
+    let grid = client.get("/t/demo/apply/slots?from=2026-12-03").await;
+    let slot = slot_labelled(&grid.body, "12月3日(木) 11:00").unwrap();
+    client
+        .post_form(
+            "/t/demo/apply/slots",
+            &[("csrf", &csrf(&grid.body)), ("slot", &slot)],
+        )
+        .await;
+    let form = client.get("/t/demo/apply").await;
+    // Kept as typed on the form; the confirmation shows it as it will be used.
+    assert!(form.body.contains("value=\"Child@Example.jp \""));
+    let mut fields = crate::resident::recipients(1);
+    fields.push(("csrf".into(), csrf(&form.body)));
+    fields.push(("counter".into(), counter.to_string()));
+    fields.push(("email2".into(), "Child@Example.jp ".into()));
+    fields.push(("action".into(), "confirm".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let to_confirm = client.post_form("/t/demo/apply", &refs).await;
+    assert_eq!(
+        to_confirm.location.as_deref(),
+        Some("/t/demo/apply/confirm"),
+        "{}",
+        to_confirm.text()
+    );
+    let confirm = client.get("/t/demo/apply/confirm").await;
+    confirm.assert_text("Child@example.jp");
+    client
+        .post_form("/t/demo/apply/confirm", &[("csrf", &csrf(&confirm.body))])
+        .await;
+
+    let first = app.mails_to("parent@example.jp").await;
+    let second = app.mails_to("Child@example.jp").await;
+    let completion = |mails: &[madoguchi::mail::SentMail]| {
+        mails
+            .iter()
+            .find(|m| m.subject.contains("予約完了通知メール"))
+            .cloned()
+            .expect("a completion mail")
+    };
+    let (a, b) = (completion(&first), completion(&second));
+    let receipt = crate::common::line_value(&a.text, "受付番号").unwrap();
+    let password = crate::common::line_value(&a.text, "パスワード").unwrap();
+    assert_eq!(
+        crate::common::line_value(&b.text, "受付番号").unwrap(),
+        receipt
+    );
+    assert_eq!(
+        crate::common::line_value(&b.text, "パスワード").unwrap(),
+        password
+    );
+    assert!(b.ics.as_deref().unwrap().contains("METHOD:PUBLISH"));
+
+    // Cancelled from the lookup: both hear it, and both calendars are told to drop it.
+    let mut other = app.client();
+    let lookup = other.get("/t/demo/lookup").await;
+    other
+        .post_form(
+            "/t/demo/lookup",
+            &[
+                ("csrf", &csrf(&lookup.body)),
+                ("receipt_number", &receipt),
+                ("password", &password),
+            ],
+        )
+        .await;
+    let cancel = other.get("/t/demo/booking/cancel").await;
+    other
+        .post_form("/t/demo/booking/cancel", &[("csrf", &csrf(&cancel.body))])
+        .await;
+    for to in ["parent@example.jp", "Child@example.jp"] {
+        let cancelled: Vec<_> = app
+            .mails_to(to)
+            .await
+            .into_iter()
+            .filter(|m| m.subject.contains("取消"))
+            .collect();
+        assert_eq!(cancelled.len(), 1, "{to}");
+        let ics = cancelled[0].ics.as_deref().expect("a calendar file");
+        assert!(
+            ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+            "{ics}"
+        );
+    }
+}
+on_both_databases!(the_second_address_hears_everything);

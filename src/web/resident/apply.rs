@@ -701,9 +701,10 @@ async fn render_confirm(
                         None => n.number1.clone(),
                     })
                     .unwrap_or_default(),
-                name: typed.name,
+                // As it will be stored (and as the counter will read it), not as typed.
+                name: clean_text(&typed.name, 50).unwrap_or(typed.name),
                 kana: parse_kana(&typed.kana).unwrap_or(typed.kana),
-                phone: typed.phone,
+                phone: parse_phone(&typed.phone).unwrap_or(typed.phone),
                 errors: BTreeMap::new(),
             }
         })
@@ -730,7 +731,10 @@ async fn render_confirm(
     );
     ctx.insert("counter", &counter.map(mails::CounterView::from));
     ctx.insert("email", &application.email);
-    ctx.insert("email2", &application.email2);
+    let email2 = EmailAddress::parse(&application.email2)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_default();
+    ctx.insert("email2", &email2);
     ctx.insert("error", &error);
     let status = if error.is_some() {
         StatusCode::CONFLICT
@@ -798,21 +802,21 @@ pub async fn book(
         let receipt_number = random_digits(receipt::RECEIPT_DIGITS);
         let password = random_token(receipt::PASSWORD_BYTES);
         let password_hash = mails::password_hash(&app, tenant.id, &receipt_number, &password);
-        let mail = mails::booking_confirmed(
-            &app,
-            &tenant,
-            &counter,
-            &mails::BookingFacts {
-                receipt_number: &receipt_number,
-                password: Some(&password),
-                day: hold.day,
-                start_min: hold.start_min,
-                end_min: hold.end_min,
-                people: &people,
-                notices: &notices,
-            },
-            &application.email,
-        )?;
+        let facts = mails::BookingFacts {
+            receipt_number: &receipt_number,
+            password: Some(&password),
+            day: hold.day,
+            start_min: hold.start_min,
+            end_min: hold.end_min,
+            people: &people,
+            notices: &notices,
+        };
+        // The completion mail to the address the link was sent to, and a copy to
+        // 連絡先メールアドレス2 when one was given.
+        let mails: Vec<_> = std::iter::once(application.email.as_str())
+            .chain(email2.as_ref().map(|e| e.as_str()))
+            .map(|to| mails::booking_confirmed(&app, &tenant, &counter, &facts, to))
+            .collect::<Result<_, _>>()?;
         let outcome = bookings::confirm(
             &app.db,
             &NewBooking {
@@ -830,7 +834,7 @@ pub async fn book(
                 now: app.clock.now_unix(),
                 by_staff: None,
             },
-            Some(&mail),
+            &mails,
         )
         .await?;
         match outcome {

@@ -485,7 +485,7 @@ pub async fn change_submit(
     )
     .await?;
     let now = app.clock.now_unix();
-    match bookings::change_time(&app.db, booking.id, hold_id, now, mail.as_ref(), None).await? {
+    match bookings::change_time(&app.db, booking.id, hold_id, now, &mail, None).await? {
         Changed::Changed | Changed::Replayed => {
             app.mail_wakeup.notify_one();
             s.data.change_hold_id = None;
@@ -549,14 +549,8 @@ pub async fn cancel_submit(
     )
     .await?;
     // False when a concurrent press of [取り消す] got there first: cancelled all the same.
-    let cancelled_now = bookings::cancel(
-        &app.db,
-        booking.id,
-        app.clock.now_unix(),
-        mail.as_ref(),
-        None,
-    )
-    .await?;
+    let cancelled_now =
+        bookings::cancel(&app.db, booking.id, app.clock.now_unix(), &mail, None).await?;
     if cancelled_now {
         app.mail_wakeup.notify_one();
     }
@@ -594,7 +588,7 @@ pub async fn resend(
         Some(&password),
     )
     .await?;
-    let Some(mail) = mail else {
+    if mail.is_empty() {
         s.data.flash = Some("この予約にはメールアドレスが登録されていません。".to_string());
         session::save(&app, &s).await?;
         return Ok(Redirect::to(&url(&tenant, "")).into_response());
@@ -608,7 +602,7 @@ pub async fn resend(
             new_hash: &hash,
             now: app.clock.now_unix(),
         },
-        Some(&mail),
+        &mail,
         None,
     )
     .await?;

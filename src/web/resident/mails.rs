@@ -254,9 +254,10 @@ pub enum AboutBooking {
     Cancelled,
 }
 
-/// The mail of `kind` about `booking` for its address, with the facts read from the
-/// database; None when the booking has no address. `(day, start_min, end_min)` is the visit
-/// the mail is about: the booking's own, or the new time of a change.
+/// The mails of `kind` about `booking`, one for each of its addresses (連絡先メールアドレス and
+/// the optional 連絡先メールアドレス2), with the facts read from the database; none when it
+/// has no address. `(day, start_min, end_min)` is the visit the mail is about: the
+/// booking's own, or the new time of a change.
 pub async fn about_booking(
     app: &App,
     tenant: &Tenant,
@@ -264,10 +265,15 @@ pub async fn about_booking(
     kind: AboutBooking,
     (day, start_min, end_min): (Date, i32, i32),
     password: Option<&str>,
-) -> Result<Option<OutgoingMail>, WebError> {
-    let Some(to) = booking.email.clone() else {
-        return Ok(None);
-    };
+) -> Result<Vec<OutgoingMail>, WebError> {
+    let addresses: Vec<&str> = [booking.email.as_deref(), booking.email2.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|a| !a.trim().is_empty())
+        .collect();
+    if addresses.is_empty() {
+        return Ok(Vec::new());
+    }
     let people = bookings::people(&app.db, booking.id).await?;
     let notice_ids: Vec<i64> = people.iter().filter_map(|(p, _)| p.notice_id).collect();
     let notices = notices::find_many(&app.db, tenant.id, &notice_ids).await?;
@@ -290,9 +296,12 @@ pub async fn about_booking(
         people: &new_people,
         notices: &notices,
     };
-    Ok(Some(match kind {
-        AboutBooking::Confirmed => booking_confirmed(app, tenant, &counter, &facts, &to)?,
-        AboutBooking::Changed => booking_changed(app, tenant, &counter, &facts, &to)?,
-        AboutBooking::Cancelled => booking_cancelled(app, tenant, &counter, &facts, &to)?,
-    }))
+    addresses
+        .into_iter()
+        .map(|to| match kind {
+            AboutBooking::Confirmed => booking_confirmed(app, tenant, &counter, &facts, to),
+            AboutBooking::Changed => booking_changed(app, tenant, &counter, &facts, to),
+            AboutBooking::Cancelled => booking_cancelled(app, tenant, &counter, &facts, to),
+        })
+        .collect()
 }

@@ -626,7 +626,7 @@ pub async fn book(
         let password = random_token(receipt::PASSWORD_BYTES);
         let password_hash = mails::password_hash(&app, staff.tenant.id, &receipt_number, &password);
         let mail = match &email {
-            Some(e) => Some(mails::booking_confirmed(
+            Some(e) => vec![mails::booking_confirmed(
                 &app,
                 &staff.tenant,
                 &counter,
@@ -640,8 +640,8 @@ pub async fn book(
                     notices: &notice_rows,
                 },
                 e.as_str(),
-            )?),
-            None => None,
+            )?],
+            None => Vec::new(),
         };
         let detail = format!(
             "電話予約: 受付番号{} {} {}〜{} {}人",
@@ -672,7 +672,7 @@ pub async fn book(
                     detail: &detail,
                 }),
             },
-            mail.as_ref(),
+            &mail,
         )
         .await?;
         match outcome {
@@ -804,7 +804,7 @@ pub async fn cancel(
         &app.db,
         b.id,
         app.clock.now_unix(),
-        mail.as_ref(),
+        &mail,
         Some(&ByStaff {
             staff_user_id: staff.user.id,
             action: "cancel_booking",
@@ -948,7 +948,7 @@ pub async fn change(
         b.id,
         hold_id,
         app.clock.now_unix(),
-        mail.as_ref(),
+        &mail,
         Some(&ByStaff {
             staff_user_id: staff.user.id,
             action: "change_booking",
@@ -1048,12 +1048,12 @@ pub async fn reissue(
         )
         .await?
     } else {
-        None
+        Vec::new()
     };
     let detail = format!(
         "パスワード再発行: 受付番号{}{}",
         receipt::format_receipt(&b.receipt_number),
-        if mail.is_some() {
+        if !mail.is_empty() {
             "(予約完了通知メールを再送)"
         } else {
             "(メールは送らず口頭で案内)"
@@ -1067,7 +1067,7 @@ pub async fn reissue(
             new_hash: &new_hash,
             now: app.clock.now_unix(),
         },
-        mail.as_ref(),
+        &mail,
         Some(&ByStaff {
             staff_user_id: staff.user.id,
             action: "reissue_password",
@@ -1078,7 +1078,7 @@ pub async fn reissue(
     if !replaced {
         return back_to_booking(&app, &staff, id, ALREADY_REISSUED.to_string()).await;
     }
-    if mail.is_some() {
+    if !mail.is_empty() {
         app.mail_wakeup.notify_one();
     }
     render_read_out(
@@ -1089,7 +1089,7 @@ pub async fn reissue(
             booking_id: b.id,
             receipt_number: &b.receipt_number,
             password: &password,
-            mailed_to: mail.as_ref().and(b.email.as_deref()),
+            mailed_to: (!mail.is_empty()).then_some(b.email.as_deref()).flatten(),
         },
     )
     .await
