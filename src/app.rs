@@ -21,6 +21,8 @@ pub struct App {
     pub mail_wakeup: tokio::sync::Notify,
     pub secrets: Secrets,
     pub clock: Clock,
+    /// Whose X-Forwarded-For names the client (from `server.trusted_proxies`).
+    pub trusted_proxies: crate::core::client_ip::TrustedProxies,
 }
 
 pub type AppState = Arc<App>;
@@ -28,7 +30,11 @@ pub type AppState = Arc<App>;
 impl App {
     pub fn new(settings: Settings, db: Db, clock: Clock) -> anyhow::Result<App> {
         let secrets = Secrets::new(&settings.security.secret_key);
+        let trusted_proxies =
+            crate::core::client_ip::TrustedProxies::parse(&settings.server.trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         Ok(App {
+            trusted_proxies,
             templates: load_templates()?,
             mail_templates: MailTemplates::load()?,
             mailer: Mailer::new(&settings.mail)?,

@@ -29,6 +29,11 @@ pub struct ServerSettings {
     pub public_url: String,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_secs: u64,
+    /// Proxies (load balancers) in front of the app, as addresses or networks: only their
+    /// X-Forwarded-For is believed when limits and lockouts look for the client's address.
+    /// Empty: the connecting address is the client.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,7 +92,10 @@ impl Settings {
                 config::Environment::with_prefix("MADOGUCHI")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    // MADOGUCHI__SERVER__TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1
+                    .list_separator(",")
+                    .with_list_parse_key("server.trusted_proxies"),
             )
             .build()?
             .try_deserialize()

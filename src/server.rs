@@ -47,9 +47,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {bind}"))?;
     tracing::info!("serving on http://{bind}/");
-    axum::serve(listener, crate::web::router(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // With the peer's address on every request: limits count per client.
+    axum::serve(
+        listener,
+        crate::web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     jobs.abort();
     tracing::info!("stopped");
     Ok(())

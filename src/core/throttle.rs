@@ -21,8 +21,9 @@ pub struct FailurePolicy {
     pub lock_secs: Option<i64>,
 }
 
-/// Identifications by residents (entry, lookup): ten in a row within 30 minutes.
-pub const RESIDENT_IDENTIFICATION: FailurePolicy = FailurePolicy {
+/// Identifications (entry, lookup, a staff login from one client): ten in a row within 30
+/// minutes, then a challenge for each further attempt.
+pub const IDENTIFICATION: FailurePolicy = FailurePolicy {
     threshold: 10,
     window_secs: 30 * 60,
     lock_secs: None,
@@ -170,7 +171,7 @@ mod tests {
 
     #[test]
     fn ten_failures_in_a_row_ask_for_a_challenge() {
-        let p = RESIDENT_IDENTIFICATION;
+        let p = IDENTIFICATION;
         let mut run = None;
         for i in 0..10 {
             assert_eq!(p.gate(run, 100 + i), Gate::Open, "before failure {}", i + 1);

@@ -118,15 +118,22 @@ pub async fn faq(
 }
 
 pub async fn static_file(PathParams(path): PathParams<String>) -> Response {
+    let content_type = if path.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else if path.ends_with(".js") {
+        "text/javascript; charset=utf-8"
+    } else {
+        return WebError::NotFound.into_response();
+    };
     match static_asset(&path) {
-        Some(bytes) if path.ends_with(".css") => (
+        Some(bytes) => (
             [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CONTENT_TYPE, content_type),
                 (header::CACHE_CONTROL, "public, max-age=3600"),
             ],
             bytes,
         )
             .into_response(),
-        _ => WebError::NotFound.into_response(),
+        None => WebError::NotFound.into_response(),
     }
 }

@@ -5,6 +5,7 @@ mod dev_mailbox;
 pub mod error;
 mod health;
 mod home;
+pub mod limits;
 mod path_params;
 pub mod resident;
 pub mod session;
@@ -30,6 +31,11 @@ use resident::{apply, entry, lookup};
 /// The whole URL space, in one place.
 pub fn router(app: AppState) -> Router {
     let timeout = Duration::from_secs(app.settings.server.request_timeout_secs.max(1));
+    let hsts = app
+        .settings
+        .security
+        .https
+        .then(|| HeaderValue::from_static("max-age=63072000"));
     Router::new()
         .route("/", get(home::index))
         .route("/t/{tenant}/", get(home::tenant_home))
@@ -121,9 +127,29 @@ pub fn router(app: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                  frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
             ),
+        ))
+        // Browsers without CSP frame-ancestors.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Pages carry names, numbers and booking details: a shared computer's cache or back
+        // button must not show them to the next person. Static files set their own.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // HSTS only where the site is served over TLS (it pins the browser to https).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts,
         ))
         .with_state(app)
 }

@@ -14,12 +14,14 @@ use crate::core::resident_input::{
     self, EmailAddress, NumberFormat, birthdate_from_parts, format_date_ja, parse_birthdate,
     year_label,
 };
+use crate::core::throttle;
 use crate::db::notices::{self, Notice};
 use crate::db::tenants::Tenant;
 use crate::db::{bookings, verifications};
 use crate::secrets::random_token;
 use crate::web::PathParams;
 use crate::web::error::WebError;
+use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::render;
 use crate::web::session::{self, ResidentData, check_csrf};
 
@@ -73,6 +75,10 @@ struct EntryPage {
     email: String,
     email_confirm: String,
     errors: BTreeMap<&'static str, String>,
+    /// A proof-of-work challenge to solve before the numbers are checked again.
+    challenge: Option<ChallengeView>,
+    /// A message for the whole form (a rate limit), not for one field.
+    notice: Option<String>,
 }
 
 fn render_entry(
@@ -109,6 +115,8 @@ fn render_entry(
         }
     }
     ctx.insert("party", &page.party);
+    ctx.insert("challenge", &page.challenge);
+    ctx.insert("error_notice", &page.notice);
     ctx.insert("party_changed", &page.party_changed);
     ctx.insert("party_options", &party_options(tenant));
     ctx.insert("people", &page.people);
@@ -121,7 +129,9 @@ fn render_entry(
     ctx.insert("days", &(1..=31).collect::<Vec<_>>());
     ctx.insert("number1_help", &number1_help);
     ctx.insert("number2_help", &number2_help);
-    let status = if summary.is_empty() {
+    let status = if page.notice.is_some() || page.challenge.is_some() {
+        axum::http::StatusCode::TOO_MANY_REQUESTS
+    } else if summary.is_empty() {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -165,8 +175,74 @@ pub async fn show(
             email: String::new(),
             email_confirm: String::new(),
             errors: BTreeMap::new(),
+            challenge: None,
+            notice: None,
         },
     )
+}
+
+/// Finds each person's notice (番号2 when given, else 番号1, with the birthdate), noting
+/// on the form who could not be identified, who was entered twice, and whose notice is
+/// booked already. Returns the 番号1 of those that matched no notice at all: those are the
+/// failed identifications (an ambiguous 番号1 asks for 番号2 but is no failure).
+async fn identify(
+    app: &AppState,
+    tenant: &Tenant,
+    people: &mut [PersonEntry],
+    parsed: &[(Option<String>, Option<time::Date>, Option<String>)],
+    found: &mut [Option<Notice>],
+) -> Result<Vec<String>, WebError> {
+    let mut unknown = Vec::new();
+    for ((p, (number1, birthdate, number2)), slot) in
+        people.iter_mut().zip(parsed).zip(found.iter_mut())
+    {
+        let (Some(number1), Some(birthdate)) = (number1, birthdate) else {
+            continue;
+        };
+        if let Some(number2) = number2 {
+            match notices::find_by_number2(&app.db, tenant.id, number2, *birthdate).await? {
+                Some(n) => *slot = Some(n),
+                None => {
+                    unknown.push(number1.clone());
+                    p.errors
+                        .insert("number2", NOT_FOUND_WITH_NUMBER2.to_string());
+                }
+            }
+            continue;
+        }
+        let mut matches = notices::find_by_number1(&app.db, tenant.id, number1, *birthdate).await?;
+        if matches.len() == 1 {
+            *slot = Some(matches.remove(0));
+        } else {
+            if matches.is_empty() {
+                unknown.push(number1.clone());
+            }
+            // The same words either way: they must not tell whether the number exists.
+            p.show_number2 = true;
+            p.errors.insert("number2", NOT_IDENTIFIED.to_string());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (p, n) in people.iter_mut().zip(found.iter()) {
+        if let Some(n) = n
+            && !seen.insert(n.id)
+        {
+            p.errors.insert(
+                "number1",
+                "同じ交付通知書が重複して入力されています。".to_string(),
+            );
+        }
+    }
+    if people.iter().all(|p| p.errors.is_empty()) && found.iter().all(Option::is_some) {
+        let ids: Vec<i64> = found.iter().flatten().map(|n| n.id).collect();
+        let booked = bookings::notices_with_active_booking(&app.db, &ids).await?;
+        for (p, n) in people.iter_mut().zip(found.iter()) {
+            if n.as_ref().is_some_and(|n| booked.contains(&n.id)) {
+                p.errors.insert("number1", ALREADY_BOOKED.to_string());
+            }
+        }
+    }
+    Ok(unknown)
 }
 
 /// One person's fields as typed.
@@ -216,6 +292,8 @@ fn render_party_change(
             email: field(form, "email"),
             email_confirm: field(form, "email_confirm"),
             errors: BTreeMap::new(),
+            challenge: None,
+            notice: None,
         },
     )
 }
@@ -223,6 +301,7 @@ fn render_party_change(
 /// POST: check every field, identify each notice, then mail the link.
 pub async fn submit(
     State(app): State<AppState>,
+    client: Client,
     PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(fields): Form<Vec<(String, String)>>,
@@ -312,54 +391,71 @@ pub async fn submit(
         }
     };
 
-    // Second pass, only when every field is well formed: find the notices.
+    // Second pass, only when every field is well formed: find the notices. This checks
+    // secrets (a number and a birthdate), so it is counted per client and per number, and
+    // after a run of failures it waits for a solved challenge.
     let fields_ok = errors.is_empty() && people.iter().all(|p| p.errors.is_empty());
-    let mut found: Vec<Notice> = Vec::new();
+    let mut found: Vec<Option<Notice>> = vec![None; party];
+    let mut challenge = None;
+    let mut notice = None;
     if fields_ok {
-        for (p, (number1, birthdate, number2)) in people.iter_mut().zip(&parsed) {
-            let (Some(number1), Some(birthdate)) = (number1, birthdate) else {
-                continue;
-            };
-            if let Some(number2) = number2 {
-                match notices::find_by_number2(&app.db, tenant.id, number2, *birthdate).await? {
-                    Some(n) => found.push(n),
-                    None => {
-                        p.errors
-                            .insert("number2", NOT_FOUND_WITH_NUMBER2.to_string());
+        let mut counted = vec![Counted::client(&app, "entry:client", client)];
+        for (number1, _, _) in &parsed {
+            if let Some(n) = number1 {
+                counted.push(Counted::new(&app, "entry:number", n));
+            }
+        }
+        let checks = Counted::client(&app, "check:client", client);
+        match limits::within(&app, &checks, &throttle::SECRET_CHECKS_PER_CLIENT).await? {
+            Err(message) => notice = Some(message),
+            Ok(()) => match limits::admit(
+                &app,
+                &counted,
+                &throttle::IDENTIFICATION,
+                &field(&form, "pow"),
+            )
+            .await?
+            {
+                Admission::Go => {
+                    let unknown = identify(&app, &tenant, &mut people, &parsed, &mut found).await?;
+                    if unknown.is_empty() {
+                        limits::succeeded(&app, &counted).await?;
+                    } else {
+                        // The client and the numbers that matched nothing, not the others.
+                        let mut against = vec![Counted::client(&app, "entry:client", client)];
+                        against.extend(
+                            unknown
+                                .iter()
+                                .map(|n| Counted::new(&app, "entry:number", n)),
+                        );
+                        limits::failed(&app, &against, &throttle::IDENTIFICATION).await?;
                     }
                 }
-                continue;
-            }
-            let mut matches =
-                notices::find_by_number1(&app.db, tenant.id, number1, *birthdate).await?;
-            if matches.len() == 1 {
-                found.push(matches.remove(0));
-            } else {
-                p.show_number2 = true;
-                p.errors.insert("number2", NOT_IDENTIFIED.to_string());
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (p, n) in people.iter_mut().zip(&found) {
-            if !seen.insert(n.id) {
-                p.errors.insert(
-                    "number1",
-                    "同じ交付通知書が重複して入力されています。".to_string(),
-                );
-            }
-        }
-        if people.iter().all(|p| p.errors.is_empty()) && found.len() == party {
-            let ids: Vec<i64> = found.iter().map(|n| n.id).collect();
-            let booked = bookings::notices_with_active_booking(&app.db, &ids).await?;
-            for (p, n) in people.iter_mut().zip(&found) {
-                if booked.contains(&n.id) {
-                    p.errors.insert("number1", ALREADY_BOOKED.to_string());
-                }
-            }
+                Admission::Challenge(c) => challenge = Some(c),
+                Admission::Locked(message) => notice = Some(message),
+            },
         }
     }
-    let all_ok =
-        errors.is_empty() && people.iter().all(|p| p.errors.is_empty()) && found.len() == party;
+    let all_ok = errors.is_empty()
+        && notice.is_none()
+        && challenge.is_none()
+        && people.iter().all(|p| p.errors.is_empty())
+        && found.iter().all(Option::is_some);
+    if all_ok && let Some(email) = &email {
+        // A mail form must not flood anyone's inbox: per address, and per client.
+        let to_address = Counted::new(&app, "mail:address", email.as_str());
+        let from_client = Counted::client(&app, "mail:client", client);
+        if let Err(message) =
+            limits::within(&app, &to_address, &throttle::MAILS_PER_ADDRESS).await?
+        {
+            errors.insert("email", message);
+        } else if let Err(message) =
+            limits::within(&app, &from_client, &throttle::MAILS_PER_CLIENT).await?
+        {
+            notice = Some(message);
+        }
+    }
+    let all_ok = all_ok && errors.is_empty() && notice.is_none();
     let (true, Some(email)) = (all_ok, email) else {
         return render_entry(
             &app,
@@ -372,9 +468,12 @@ pub async fn submit(
                 email: email_input,
                 email_confirm,
                 errors,
+                challenge,
+                notice,
             },
         );
     };
+    let found: Vec<Notice> = found.into_iter().flatten().collect();
 
     let token = random_token(20);
     let now = app.clock.now_unix();

@@ -20,12 +20,14 @@ use crate::core::deadline;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt;
 use crate::core::resident_input::{NumberFormat, fold_number_input, format_date_with_weekday};
+use crate::core::throttle;
 use crate::db::bookings::{self, Booking, Changed, PasswordChange};
 use crate::db::holds;
 use crate::db::tenants::Tenant;
 use crate::secrets::random_token;
 use crate::web::PathParams;
 use crate::web::error::WebError;
+use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::render;
 use crate::web::session::{self, ResidentData, ResidentSession, check_csrf, constant_time_eq};
 
@@ -46,7 +48,21 @@ pub async fn form(
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let tenant = load_tenant(&app, &slug).await?;
-    render_lookup(&app, &tenant, jar, "", &LookupErrors::default())
+    render_lookup(
+        &app,
+        &tenant,
+        jar,
+        "",
+        &LookupErrors::default(),
+        &Throttled::None,
+    )
+}
+
+/// What limits had to say about a lookup.
+enum Throttled {
+    None,
+    Challenge(ChallengeView),
+    Notice(String),
 }
 
 /// What was wrong with a lookup: a field left empty (said next to it), or a pair that
@@ -70,8 +86,14 @@ fn render_lookup(
     jar: CookieJar,
     receipt_number: &str,
     errors: &LookupErrors,
+    throttled: &Throttled,
 ) -> Result<Response, WebError> {
     let (jar, mut ctx) = base_context(app, tenant, jar);
+    match throttled {
+        Throttled::None => {}
+        Throttled::Challenge(c) => ctx.insert("challenge", c),
+        Throttled::Notice(n) => ctx.insert("error_notice", n),
+    }
     ctx.insert("receipt_number", receipt_number);
     ctx.insert("errors", errors);
     let mut summary: Vec<(&str, &str)> = Vec::new();
@@ -87,7 +109,9 @@ fn render_lookup(
         }
     }
     ctx.insert("error_summary", &summary);
-    let status = if errors.any() {
+    let status = if !matches!(throttled, Throttled::None) {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -97,6 +121,7 @@ fn render_lookup(
 
 pub async fn submit(
     State(app): State<AppState>,
+    client: Client,
     PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
@@ -116,19 +141,68 @@ pub async fn submit(
                 .then_some("パスワードを入力してください。"),
             mismatch: None,
         };
-        return render_lookup(&app, &tenant, jar, &typed_receipt, &errors);
+        return render_lookup(
+            &app,
+            &tenant,
+            jar,
+            &typed_receipt,
+            &errors,
+            &Throttled::None,
+        );
+    }
+    // Receipt + password is a secret: counted per client and per receipt number, and after
+    // a run of failures it waits for a solved challenge.
+    let counted = [
+        Counted::client(&app, "lookup:client", client),
+        Counted::new(&app, "lookup:receipt", &receipt_number),
+    ];
+    let checks = Counted::client(&app, "check:client", client);
+    let throttled = match limits::within(&app, &checks, &throttle::SECRET_CHECKS_PER_CLIENT).await?
+    {
+        Err(message) => Throttled::Notice(message),
+        Ok(()) => match limits::admit(
+            &app,
+            &counted,
+            &throttle::IDENTIFICATION,
+            &field(&form, "pow"),
+        )
+        .await?
+        {
+            Admission::Go => Throttled::None,
+            Admission::Challenge(c) => Throttled::Challenge(c),
+            Admission::Locked(message) => Throttled::Notice(message),
+        },
+    };
+    if !matches!(throttled, Throttled::None) {
+        return render_lookup(
+            &app,
+            &tenant,
+            jar,
+            &typed_receipt,
+            &LookupErrors::default(),
+            &throttled,
+        );
     }
     let found = bookings::find_by_receipt(&app.db, tenant.id, &receipt_number).await?;
     let expected = mails::password_hash(&app, tenant.id, &receipt_number, &password);
     let booking =
         found.filter(|b| constant_time_eq(b.password_hash.as_bytes(), expected.as_bytes()));
     let Some(booking) = booking else {
+        limits::failed(&app, &counted, &throttle::IDENTIFICATION).await?;
         let errors = LookupErrors {
             mismatch: Some(LOOKUP_FAILED),
             ..LookupErrors::default()
         };
-        return render_lookup(&app, &tenant, jar, &typed_receipt, &errors);
+        return render_lookup(
+            &app,
+            &tenant,
+            jar,
+            &typed_receipt,
+            &errors,
+            &Throttled::None,
+        );
     };
+    limits::succeeded(&app, &counted).await?;
     // A new session at every successful lookup: an earlier cookie never gains access.
     let (jar, _) = session::start(
         &app,
@@ -566,6 +640,7 @@ pub async fn cancel_submit(
 /// so it cannot be sent again as it was).
 pub async fn resend(
     State(app): State<AppState>,
+    client: Client,
     PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
@@ -577,6 +652,19 @@ pub async fn resend(
     };
     if booking.status != "booked" {
         return refuse_change(&app, &tenant, s, &booking).await;
+    }
+    // Each press mails again: a few times an hour per booking, and per client.
+    let per_booking = Counted::new(&app, "resend:booking", &booking.id.to_string());
+    let per_client = Counted::client(&app, "mail:client", client);
+    for (counted, limit) in [
+        (&per_booking, &throttle::RESENDS_PER_BOOKING),
+        (&per_client, &throttle::MAILS_PER_CLIENT),
+    ] {
+        if let Err(message) = limits::within(&app, counted, limit).await? {
+            s.data.flash = Some(message);
+            session::save(&app, &s).await?;
+            return Ok(Redirect::to(&url(&tenant, "")).into_response());
+        }
     }
     let password = random_token(receipt::PASSWORD_BYTES);
     let mail = mails::about_booking(

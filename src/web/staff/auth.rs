@@ -12,11 +12,13 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::app::{App, AppState};
+use crate::core::throttle;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{sessions, staff, tenants};
 use crate::secrets::{random_token, verify_password};
 use crate::web::PathParams;
 use crate::web::error::WebError;
+use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::render;
 use crate::web::session::{check_csrf, csrf_token};
 
@@ -95,15 +97,19 @@ fn render_login(
     jar: CookieJar,
     login: &str,
     error: Option<&str>,
+    challenge: Option<&ChallengeView>,
 ) -> Result<Response, WebError> {
     let (jar, csrf) = csrf_token(app, jar);
     let mut ctx = tera::Context::new();
+    ctx.insert("challenge", &challenge);
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
     ctx.insert("csrf", &csrf);
     ctx.insert("login", login);
     ctx.insert("error", &error);
-    let status = if error.is_some() {
+    let status = if challenge.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -119,11 +125,12 @@ pub async fn login_form(
     let tenant = tenants::find_by_slug(&app.db, &slug)
         .await?
         .ok_or(WebError::NotFound)?;
-    render_login(&app, &tenant, jar, "", None)
+    render_login(&app, &tenant, jar, "", None, None)
 }
 
 pub async fn login(
     State(app): State<AppState>,
+    client: Client,
     PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
@@ -142,6 +149,40 @@ pub async fn login(
         .unwrap_or("")
         .to_string();
     let password = form.get("password").cloned().unwrap_or_default();
+    // A password is a secret: the login locks after a run of failures (whether or not it
+    // exists, so a lock tells nothing), and the client then has to solve a challenge.
+    let by_login = [Counted::new(
+        &app,
+        "staff:login",
+        &format!("{}\0{}", tenant.id, login.to_lowercase()),
+    )];
+    let by_client = [Counted::client(&app, "staff:client", client)];
+    let checks = Counted::client(&app, "check:client", client);
+    if let Err(message) = limits::within(&app, &checks, &throttle::SECRET_CHECKS_PER_CLIENT).await?
+    {
+        return render_login(&app, &tenant, jar, &login, Some(&message), None);
+    }
+    if let Admission::Locked(message) =
+        limits::admit(&app, &by_login, &throttle::STAFF_LOGIN, "").await?
+    {
+        return render_login(&app, &tenant, jar, &login, Some(&message), None);
+    }
+    match limits::admit(
+        &app,
+        &by_client,
+        &throttle::IDENTIFICATION,
+        form.get("pow").map(String::as_str).unwrap_or(""),
+    )
+    .await?
+    {
+        Admission::Go => {}
+        Admission::Challenge(c) => {
+            return render_login(&app, &tenant, jar, &login, None, Some(&c));
+        }
+        Admission::Locked(message) => {
+            return render_login(&app, &tenant, jar, &login, Some(&message), None);
+        }
+    }
     let user = staff::find_by_login(&app.db, tenant.id, &login).await?;
     // Hash even when the login is unknown, so timing does not tell which part was wrong.
     let phc = user
@@ -170,8 +211,12 @@ pub async fn login(
             },
         )
         .await?;
-        return render_login(&app, &tenant, jar, &login, Some(LOGIN_FAILED));
+        limits::failed(&app, &by_login, &throttle::STAFF_LOGIN).await?;
+        limits::failed(&app, &by_client, &throttle::IDENTIFICATION).await?;
+        return render_login(&app, &tenant, jar, &login, Some(LOGIN_FAILED), None);
     };
+    limits::succeeded(&app, &by_login).await?;
+    limits::succeeded(&app, &by_client).await?;
     // A fresh id at every login: a session id planted before login is worthless after it.
     if let Some(old) = jar.get(cookie_name(&app)) {
         sessions::delete(

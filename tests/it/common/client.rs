@@ -11,6 +11,10 @@ use tower::ServiceExt;
 pub struct Client {
     router: Router,
     cookies: BTreeMap<String, String>,
+    /// The address the connection comes from, as the server sees it.
+    peer: std::net::SocketAddr,
+    /// Sent as X-Forwarded-For, as a proxy in front would.
+    forwarded_for: Option<String>,
 }
 
 pub struct Page {
@@ -69,7 +73,21 @@ impl Client {
         Client {
             router,
             cookies: BTreeMap::new(),
+            peer: ([127, 0, 0, 1], 40000).into(),
+            forwarded_for: None,
         }
+    }
+
+    /// This client connects from `ip` (one person, one household).
+    pub fn from_ip(mut self, ip: &str) -> Client {
+        self.peer = std::net::SocketAddr::new(ip.parse().expect("an IP address"), 40000);
+        self
+    }
+
+    /// Every request carries this X-Forwarded-For header.
+    pub fn forwarded_for(mut self, value: &str) -> Client {
+        self.forwarded_for = Some(value.to_string());
+        self
     }
 
     /// The value of the cookie `name` this client holds, as a browser's cookie store would.
@@ -95,7 +113,15 @@ impl Client {
         )
     }
 
-    async fn send(&mut self, request: Request<Body>) -> Page {
+    async fn send(&mut self, mut request: Request<Body>) -> Page {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
+        if let Some(xff) = &self.forwarded_for {
+            request
+                .headers_mut()
+                .insert("x-forwarded-for", xff.parse().expect("a header value"));
+        }
         let response = self
             .router
             .clone()
