@@ -79,7 +79,7 @@ impl Client {
     }
 
     /// This client connects from `ip` (one person, one household).
-    pub fn from_ip(mut self, ip: &str) -> Client {
+    pub fn at_ip(mut self, ip: &str) -> Client {
         self.peer = std::net::SocketAddr::new(ip.parse().expect("an IP address"), 40000);
         self
     }

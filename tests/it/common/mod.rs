@@ -92,7 +92,7 @@ impl TestApp {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ip = std::net::Ipv4Addr::from(0x0a00_0000 | (n & 0x00ff_ffff));
-        client::Client::new(madoguchi::web::router(self.app.clone())).from_ip(&ip.to_string())
+        client::Client::new(madoguchi::web::router(self.app.clone())).at_ip(&ip.to_string())
     }
 
     pub fn db(&self) -> &Db {
