@@ -71,10 +71,27 @@ impl TestApp {
         Self::build(backend, false).await
     }
 
+    /// The demo, with settings changed by `adjust` (HTTPS, trusted proxies, ...).
+    pub async fn with_settings(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
+        Self::build_with(backend, true, adjust).await
+    }
+
     async fn build(backend: Backend, demo: bool) -> Option<TestApp> {
+        Self::build_with(backend, demo, |_| {}).await
+    }
+
+    async fn build_with(
+        backend: Backend,
+        demo: bool,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Option<TestApp> {
         let test_db = TestDb::new(backend).await?;
         let clock = Clock::manual(START_UNIX);
-        let settings = test_settings(&test_db.url, demo);
+        let mut settings = test_settings(&test_db.url, demo);
+        adjust(&mut settings);
         let app = madoguchi::server::build_app(settings, clock.clone())
             .await
             .expect("building the app");
