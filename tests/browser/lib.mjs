@@ -6,7 +6,7 @@ import { join } from "node:path";
 import assert from "node:assert/strict";
 
 export const BASE = process.env.MADOGUCHI_BASE_URL ?? "http://127.0.0.1:3000";
-const ARTEFACTS = process.env.MADOGUCHI_ARTEFACTS ?? "../../target/browser";
+export const ARTEFACTS = process.env.MADOGUCHI_ARTEFACTS ?? "../../target/browser";
 const AXE = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 export const SHOTS = join(ARTEFACTS, "screenshots");

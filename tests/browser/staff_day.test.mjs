@@ -1,0 +1,139 @@
+// A clerk's and an administrator's day in a real browser (issue 4's "done when"): log in
+// to the demo, import a notice list, open a Saturday and book a caller on the phone, book
+// another for tomorrow, print tomorrow's roster for one counter on A4 and download its CSV
+// in both encodings with the Japanese intact. Every page passes axe and the Nu checker.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { BASE, launch, Visitor, ARTEFACTS } from "./lib.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// Three people the municipality sent notices to; the numbers are not in the demo's samples.
+const IMPORTED = [
+  { number1: "ZQA-100001", number2: "ZQA1000010000000A1", birth: "昭和22年4月8日", name: "高橋 一郎", kana: "タカハシ イチロウ" },
+  { number1: "ZQA-100002", number2: "ZQA1000020000000A2", birth: "1990/12/24", name: "髙橋 花子", kana: "タカハシ ハナコ" },
+  { number1: "ZQA-100003", number2: "ZQA1000030000000A3", birth: "平成元年1月9日", name: "渡邉 𠮷男", kana: "ワタナベ ヨシオ" },
+];
+
+async function phoneBooking(v, person, pick) {
+  const page = v.page;
+  await page.getByRole("link", { name: "電話予約", exact: true }).click();
+  await v.check("phone");
+  await page.getByLabel("誕生日(必須)").fill(person.birth);
+  await page.getByLabel("番号1または番号2").fill(person.number1);
+  await page.getByRole("button", { name: "検索" }).click();
+  await v.check("phone-found");
+  await page.getByRole("row", { name: new RegExp(person.name) }).getByRole("button", { name: "予約する人に追加" }).click();
+  await v.check("phone-added");
+  await page.getByLabel("交付窓口").selectOption({ label: "本庁舎 市民課" });
+  await page.getByRole("button", { name: "予約日時選択" }).click();
+  await v.check("phone-slots");
+  await pick(page);
+  await v.check("phone-confirm");
+  const name = page.getByLabel("氏名");
+  if (await name.count()) await name.fill(person.name);
+  const kana = page.getByLabel("フリガナ");
+  if (await kana.count()) await kana.fill(person.kana);
+  const phone = page.getByLabel(/^電話番号/);
+  if (await phone.count()) await phone.fill("03-1234-5678");
+  await page.getByRole("button", { name: "予約する" }).click();
+  await v.check("phone-done");
+  const text = await page.locator("main").innerText();
+  assert.match(text, /受付番号/);
+  assert.match(text, /パスワード/);
+  return text;
+}
+
+/// Tomorrow in Japan, as the roster's date field wants it.
+function tomorrowJst() {
+  const t = new Date(Date.now() + 9 * 3600 * 1000 + 24 * 3600 * 1000);
+  return t.toISOString().slice(0, 10);
+}
+
+test("an administrator's day: import, a Saturday caller, tomorrow's roster on A4 and in CSV", async () => {
+  const v = await new Visitor(browser, { name: "staff-day", width: 1280 }).open();
+  const page = v.page;
+  try {
+    await page.goto(`${BASE}/t/demo/staff/login`);
+    await v.check("login");
+    await page.getByLabel("ログインID").fill("admin");
+    await page.getByLabel("パスワード").fill("demo-admin-password");
+    await page.getByRole("button", { name: "ログイン" }).click();
+    await v.check("roster-today");
+
+    // The notice list, as an administrator exports it (UTF-8 with BOM, era dates too).
+    const dir = mkdtempSync(join(tmpdir(), "madoguchi-import-"));
+    const file = join(dir, "交付対象者.csv");
+    const rows = IMPORTED.map((p) => [p.number1, p.number2, p.birth, p.name, p.kana].join(","));
+    writeFileSync(file, "\uFEFF番号1,番号2,生年月日,氏名,フリガナ\r\n" + rows.join("\r\n") + "\r\n");
+    await page.getByRole("link", { name: "交付対象者取込" }).click();
+    await v.check("import");
+    await page.getByLabel("取り込むCSVファイル").setInputFiles(file);
+    await page.getByRole("button", { name: "内容を確認する" }).click();
+    await v.check("import-preview");
+    await page.getByRole("button", { name: "取り込む" }).click();
+    await v.check("import-done");
+    assert.match(await page.locator("main").innerText(), /3/);
+
+    // A caller on the phone wants a Saturday morning.
+    await phoneBooking(v, IMPORTED[0], async (p) => {
+      const saturday = p.locator("table.slot-grid:visible td.cell-open button[aria-label*='(土)']");
+      if ((await saturday.count()) === 0) {
+        await p.getByRole("link", { name: "次へ>" }).and(p.locator(":visible")).first().click();
+      }
+      await saturday.first().click();
+    });
+    // Another for tomorrow, whose roster is printed below.
+    const tomorrow = tomorrowJst();
+    const [, month, day] = tomorrow.split("-").map(Number);
+    await phoneBooking(v, IMPORTED[1], async (p) => {
+      await p.locator(`table.slot-grid:visible td.cell-open button[aria-label^='${month}月${day}日']`).first().click();
+    });
+
+    // Tomorrow's roster for the main office, printed on A4.
+    await page.goto(`${BASE}/t/demo/staff/roster?date=${tomorrow}`);
+    await page.getByLabel("窓口").selectOption({ label: "本庁舎 市民課" });
+    await page.getByRole("button", { name: "表示する" }).click();
+    await v.check("roster-tomorrow");
+    assert.match(await page.locator("main").innerText(), /髙橋 花子/);
+    const csvHref = await page.getByRole("link", { name: "CSV(UTF-8)" }).getAttribute("href");
+    const cp932Href = await page.getByRole("link", { name: "CSV(Excel用 Shift_JIS)" }).getAttribute("href");
+    await page.getByRole("link", { name: "印刷用表示(この窓口)" }).click();
+    await v.check("roster-print");
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    writeFileSync(join(ARTEFACTS, "roster-tomorrow.pdf"), pdf);
+    const text = pdf.toString("latin1");
+    const pages = (text.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, 1, "one counter's short day fits one A4 sheet");
+    // A4 is 595.28 × 841.89 points; Chromium rounds to whole device pixels.
+    const box = text.match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/);
+    assert.ok(box, "the PDF has a page size");
+    const [w, h] = [Number(box[1]), Number(box[2])];
+    assert.ok(Math.abs(w - 595.28) < 2 && Math.abs(h - 841.89) < 2, `A4 portrait, not ${w}×${h}`);
+    await page.emulateMedia({ media: "screen" });
+
+    // The CSV opens in Excel with the Japanese intact: UTF-8 with a BOM, or CP932.
+    const utf8 = Buffer.from(await (await page.request.get(`${BASE}${csvHref}`)).body());
+    assert.deepEqual([...utf8.subarray(0, 3)], [0xef, 0xbb, 0xbf], "UTF-8 with BOM");
+    const decoded = new TextDecoder("utf-8").decode(utf8);
+    assert.match(decoded, /髙橋 花子/);
+    assert.match(decoded, /タカハシ[ 　]ハナコ/, "kana as stored: full-width space");
+    const sjis = Buffer.from(await (await page.request.get(`${BASE}${cp932Href}`)).body());
+    const fromSjis = new TextDecoder("shift_jis").decode(sjis);
+    assert.match(fromSjis, /髙橋 花子/, "髙 is in CP932 (NEC/IBM extensions)");
+    assert.match(fromSjis, /受付番号/);
+    v.assertClean();
+  } finally {
+    await v.close();
+  }
+});
