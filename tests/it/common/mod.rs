@@ -41,6 +41,16 @@ impl TestDb {
     }
 }
 
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.url.starts_with("postgres")
+            && let Some(cluster) = pg::cluster()
+        {
+            cluster.drop_database(&self.url);
+        }
+    }
+}
+
 /// 2026-12-01 (Tuesday) 09:00 JST: every test starts at the same instant.
 pub const START_UNIX: i64 = 1_796_083_200;
 
