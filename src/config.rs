@@ -13,6 +13,9 @@ pub struct Settings {
     pub mail: MailSettings,
     pub security: SecuritySettings,
     pub demo: DemoSettings,
+    /// Absent from an older configuration file: the defaults.
+    #[serde(default)]
+    pub retention: RetentionSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -74,6 +77,22 @@ pub struct SecuritySettings {
 pub struct DemoSettings {
     /// Create the demo municipality on the first start and show the sample-number page.
     pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RetentionSettings {
+    /// Days after the visit day at which a booking's personal data (names, kana, phone,
+    /// mail addresses, the link to the notice's number and birthdate) is erased; the
+    /// anonymised booking stays for statistics. At least 1.
+    pub days_after_visit: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> RetentionSettings {
+        RetentionSettings {
+            days_after_visit: 30,
+        }
+    }
 }
 
 impl Settings {
@@ -144,6 +163,7 @@ mod tests {
         assert!(s.database.url.starts_with("sqlite://data/"));
         assert_eq!(s.mail.transport, MailTransportKind::DevMailbox);
         assert!(s.demo.enabled);
+        assert_eq!(s.retention.days_after_visit, 30);
         assert!(s.production_problems().is_empty());
     }
 
@@ -181,6 +201,7 @@ mod tests {
             .try_deserialize()
             .unwrap();
         assert_eq!(s.mode, Mode::Production);
+        assert_eq!(s.retention.days_after_visit, 30);
         let problems = s.production_problems();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("secret_key"));

@@ -1,5 +1,6 @@
 //! Madoguchi: appointment booking for Japanese municipal counters.
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod core;
 pub mod db;

@@ -50,6 +50,30 @@ enum Command {
         #[command(subcommand)]
         command: NoticesCommand,
     },
+    /// Erase personal data past retention now: bookings visited `retention.days_after_visit`
+    /// days ago or earlier are anonymised (the rows stay for statistics), expired
+    /// verification links, holds and sessions are deleted. The server does this hourly;
+    /// running it again, or on several instances, does no harm.
+    Purge,
+    /// Take a consistent backup of the SQLite database into a new file while the server
+    /// runs (SQLite's VACUUM INTO). Never overwrites a file. For PostgreSQL it prints the
+    /// pg_dump command to use instead.
+    Backup {
+        /// The backup file to create.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a SQLite backup as the database named by database.url. The backup is checked
+    /// first (a Madoguchi database, intact, not from a newer version), and the database
+    /// path must not exist yet: stop the server and move the old database away first.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Required: restoring is meant.
+        #[arg(long)]
+        confirm: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -142,14 +166,77 @@ fn start() -> anyhow::Result<()> {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     let clock = Clock::System;
-    if let Command::Serve = command {
-        return server::serve(settings).await;
+    match &command {
+        Command::Serve => return server::serve(settings).await,
+        // Before connecting: connecting runs migrations, and would create the file a
+        // restore must find absent.
+        Command::Backup { to } => {
+            let url = &settings.database.url;
+            if madoguchi::db::sqlite_path(url).is_none() {
+                bail!("{}", madoguchi::backup::postgres_instructions(url, to));
+            }
+            let checked = madoguchi::backup::backup_sqlite(url, to).await?;
+            println!(
+                "backup written to {} ({} bytes, {} municipalities, {} bookings), checked",
+                to.display(),
+                checked.bytes,
+                checked.tenants,
+                checked.bookings
+            );
+            return Ok(());
+        }
+        Command::Restore { from, confirm } => {
+            let url = &settings.database.url;
+            if madoguchi::db::sqlite_path(url).is_none() {
+                bail!(
+                    "{}",
+                    madoguchi::backup::postgres_instructions(url, std::path::Path::new("FILE"))
+                );
+            }
+            if !confirm {
+                bail!(
+                    "add --confirm to restore {}; nothing was restored",
+                    from.display()
+                );
+            }
+            let checked = madoguchi::backup::restore_sqlite(url, from).await?;
+            println!(
+                "restored {} to {} ({} municipalities, {} bookings), checked",
+                from.display(),
+                url,
+                checked.tenants,
+                checked.bookings
+            );
+            return Ok(());
+        }
+        _ => {}
     }
     let db = Db::connect(&settings.database.url, 2)
         .await
         .context("opening the database")?;
     match command {
-        Command::Serve => unreachable!("handled above"),
+        Command::Serve | Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("handled above")
+        }
+        Command::Purge => {
+            let report = madoguchi::db::retention::purge(
+                &db,
+                clock.today(),
+                clock.now_unix(),
+                settings.retention.days_after_visit,
+            )
+            .await?;
+            println!(
+                "anonymised {} bookings (visit day {} or more days ago); deleted {} old mails, {} \
+                 expired verification links, {} holds, {} sessions",
+                report.bookings_anonymised,
+                settings.retention.days_after_visit.max(1),
+                report.mails_deleted,
+                report.verifications_deleted,
+                report.holds_deleted,
+                report.sessions_deleted
+            );
+        }
         Command::Migrate => println!("migrations are up to date"),
         Command::Tenant {
             command: TenantCommand::Add { slug, name },

@@ -107,10 +107,11 @@ async fn warn_if_holidays_run_out(app: &App) -> anyhow::Result<()> {
 
 /// Periodic work. Every job is safe to run on several instances at once (idempotent or
 /// guarded in the database).
-async fn run_background_jobs(app: AppState) {
+pub async fn run_background_jobs(app: AppState) {
     let mut materialise = tokio::time::interval(Duration::from_secs(3600));
     let mut holds = tokio::time::interval(Duration::from_secs(20));
     let mut mail = tokio::time::interval(Duration::from_secs(15));
+    let mut retention = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tokio::select! {
             _ = materialise.tick() => {
@@ -125,6 +126,13 @@ async fn run_background_jobs(app: AppState) {
                     Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),
                 }
             }
+            _ = retention.tick() => {
+                match purge_personal_data(&app).await {
+                    Ok(report) if report.is_empty() => {}
+                    Ok(report) => tracing::info!(?report, "personal data past retention erased"),
+                    Err(e) => tracing::warn!(error = %e, "retention purge failed; will retry"),
+                }
+            }
             // Due mails every few seconds, and at once when a handler queued one.
             _ = async { tokio::select! { _ = mail.tick() => {}, _ = app.mail_wakeup.notified() => {} } } => {
                 if let Err(e) = deliver_mail(&app).await {
@@ -133,6 +141,20 @@ async fn run_background_jobs(app: AppState) {
             }
         }
     }
+}
+
+/// Erases personal data past `retention.days_after_visit` and expired verification, hold and
+/// session rows (see [`crate::db::retention`]). What `madoguchi purge` runs too.
+pub async fn purge_personal_data(
+    app: &App,
+) -> Result<crate::db::retention::PurgeReport, crate::db::DbError> {
+    crate::db::retention::purge(
+        &app.db,
+        app.clock.today(),
+        app.clock.now_unix(),
+        app.settings.retention.days_after_visit,
+    )
+    .await
 }
 
 /// Sends what is due in the outbox.

@@ -38,10 +38,42 @@ pub fn mail_addresses(text: &str) -> String {
     out
 }
 
+/// A recipient as an administrator may see it on a shared screen: enough to tell mails
+/// apart and to recognise a mistyped domain, not enough to read the address out.
+/// `taro.yamada@example.jp` → `ta***@example.jp`; a local part of one or two characters keeps
+/// only its first.
+pub fn mask_mail_address(address: &str) -> String {
+    let address = address.trim();
+    let (local, domain) = match address.rsplit_once('@') {
+        Some((local, domain)) => (local, Some(domain)),
+        None => (address, None),
+    };
+    let keep = if local.chars().count() > 2 { 2 } else { 1 };
+    let mut out: String = local.chars().take(keep).collect();
+    out.push_str("***");
+    if let Some(domain) = domain {
+        out.push('@');
+        out.push_str(domain);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn recipients_are_masked_but_recognisable() {
+        assert_eq!(
+            mask_mail_address("taro.yamada@example.jp"),
+            "ta***@example.jp"
+        );
+        assert_eq!(mask_mail_address("ab@example.jp"), "a***@example.jp");
+        assert_eq!(mask_mail_address("山田太郎@例え.jp"), "山田***@例え.jp");
+        assert_eq!(mask_mail_address("not an address"), "no***");
+        assert_eq!(mask_mail_address(""), "***");
+    }
 
     #[test]
     fn addresses_in_smtp_replies_are_replaced() {

@@ -9,6 +9,7 @@ pub mod holds;
 pub mod imports;
 pub mod notices;
 pub mod outbox;
+pub mod retention;
 pub mod roster;
 pub mod schedule;
 pub mod schema;
@@ -199,6 +200,14 @@ impl Db {
             Ok(())
         })
     }
+}
+
+/// The versions of the SQLite migrations this binary carries (for checking a backup).
+pub fn sqlite_migration_versions() -> Vec<String> {
+    use diesel::migration::MigrationSource;
+    MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+        .map(|all| all.iter().map(|m| m.name().version().to_string()).collect())
+        .unwrap_or_default()
 }
 
 /// Runs `body` with `conn` bound to a `&mut` concrete connection, without a transaction.

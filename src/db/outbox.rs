@@ -261,6 +261,106 @@ pub async fn mark_failed(db: &Db, id: i64, error: &str, now: i64) -> Result<(), 
     })
 }
 
+/// A mail an administrator should know about: given up on, or still being retried.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct TroubledMail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub next_attempt_at: i64,
+}
+
+/// The tenant's mails that failed for good and those still retrying after a failure, each
+/// group newest first, at most `limit` of each. Mails that never failed are not trouble.
+pub async fn troubled(
+    db: &Db,
+    tenant_id: i64,
+    limit: i64,
+) -> Result<(Vec<TroubledMail>, Vec<TroubledMail>), DbError> {
+    let limit = limit.max(1);
+    crate::db_read!(db, |conn| {
+        let columns = (
+            mail_outbox::id,
+            mail_outbox::to_addr,
+            mail_outbox::subject,
+            mail_outbox::status,
+            mail_outbox::attempts,
+            mail_outbox::last_error,
+            mail_outbox::created_at,
+            mail_outbox::next_attempt_at,
+        );
+        let failed: Vec<TroubledMail> = mail_outbox::table
+            .filter(mail_outbox::tenant_id.eq(tenant_id))
+            .filter(mail_outbox::status.eq(STATUS_FAILED))
+            .order(mail_outbox::id.desc())
+            .limit(limit)
+            .select(columns)
+            .load(conn)
+            .await?;
+        let retrying: Vec<TroubledMail> = mail_outbox::table
+            .filter(mail_outbox::tenant_id.eq(tenant_id))
+            .filter(mail_outbox::status.eq(STATUS_PENDING))
+            .filter(mail_outbox::attempts.gt(0))
+            .order(mail_outbox::id.desc())
+            .limit(limit)
+            .select(columns)
+            .load(conn)
+            .await?;
+        Ok((failed, retrying))
+    })
+}
+
+/// Makes a failed mail of the tenant pending again, due at `now` with a fresh set of
+/// attempts, and writes the audit entry in the same transaction. False (and nothing
+/// written) when there is no such failed mail: another admin resent it already, or the id
+/// is another municipality's.
+pub async fn resend_failed(
+    db: &Db,
+    tenant_id: i64,
+    id: i64,
+    staff_user_id: i64,
+    now: i64,
+) -> Result<bool, DbError> {
+    use super::audit::{AuditEntry, AuditWrites};
+    db_write!(db, |conn| {
+        let subject: Option<String> = diesel::update(
+            mail_outbox::table
+                .find(id)
+                .filter(mail_outbox::tenant_id.eq(tenant_id))
+                .filter(mail_outbox::status.eq(STATUS_FAILED)),
+        )
+        .set((
+            mail_outbox::status.eq(STATUS_PENDING),
+            mail_outbox::attempts.eq(0),
+            mail_outbox::next_attempt_at.eq(now),
+            mail_outbox::claimed_until.eq(None::<i64>),
+        ))
+        .returning(mail_outbox::subject)
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some(subject) = subject else {
+            return Ok(false);
+        };
+        // The subject names the kind of mail; the address stays out of the log.
+        let detail = format!("送信できなかったメール「{subject}」を再送待ちにしました");
+        conn.audit_in(&AuditEntry {
+            tenant_id,
+            staff_user_id: Some(staff_user_id),
+            action: "resend_mail",
+            booking_id: None,
+            detail: &detail,
+            now,
+        })
+        .await?;
+        Ok(true)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

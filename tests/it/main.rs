@@ -1,13 +1,18 @@
 //! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
+mod backup;
 mod common;
 mod foundation;
+mod holds_release;
 mod limits;
 mod mail;
+mod mail_admin;
 mod operator;
+mod outbox_faults;
 mod race;
 mod resident;
 mod resident_edges;
 mod resident_groups;
+mod retention;
 mod slots;
 mod staff_audit;
 mod staff_auth;

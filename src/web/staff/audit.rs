@@ -61,6 +61,7 @@ fn action_label(code: &str) -> &'static str {
         "import_notices" => "交付対象者取込",
         "schedule_change" => "スケジュール変更",
         "settings_change" => "設定変更",
+        "resend_mail" => "メール再送",
         _ => "その他",
     }
 }

@@ -1,9 +1,10 @@
 //! The staff console: login per municipality, then the day's roster, phone bookings, the
-//! schedule, the notice import, settings and the audit log. Each page group has its own
+//! schedule, the notice import, settings, the audit log and the mail delivery status. Each page group has its own
 //! module exposing `routes()`; they are merged here under `/t/{tenant}/staff`.
 pub mod audit;
 pub mod auth;
 pub mod imports;
+pub mod mail;
 pub mod phone;
 pub mod roster;
 pub mod schedule;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(schedule::routes())
         .merge(settings::routes())
         .merge(audit::routes())
+        .merge(mail::routes())
 }
 
 /// Marks a page that must not be kept by a shared PC's browser cache or a proxy: personal

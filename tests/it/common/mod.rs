@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 pub mod client;
 pub mod pg;
+pub mod rows;
+pub mod smtp;
 
 use std::sync::Arc;
 

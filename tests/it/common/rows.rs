@@ -1,0 +1,86 @@
+//! Row counts of every table, to show that a refused request or a purge left the
+//! database as it should.
+use std::collections::BTreeMap;
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+use diesel_async::RunQueryDsl;
+use madoguchi::db::{Db, DbError};
+
+pub const TABLES: [&str; 14] = [
+    "tenants",
+    "counters",
+    "slots",
+    "notices",
+    "email_verifications",
+    "web_sessions",
+    "holds",
+    "hold_slots",
+    "bookings",
+    "booking_slots",
+    "booking_people",
+    "mail_outbox",
+    "staff_users",
+    "audit_log",
+];
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+async fn count(db: &Db, table: &str) -> Result<i64, DbError> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    madoguchi::db_read!(db, |conn| {
+        let c: Count = diesel::sql_query(&sql).get_result(conn).await?;
+        Ok(c.n)
+    })
+}
+
+pub async fn counts(db: &Db) -> BTreeMap<&'static str, i64> {
+    let mut out = BTreeMap::new();
+    for t in TABLES {
+        out.insert(t, count(db, t).await.unwrap());
+    }
+    out
+}
+
+/// (name, kana, phone, notice id) of every person of a booking.
+pub async fn people(db: &Db, booking_id: i64) -> Vec<(String, String, String, Option<i64>)> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use madoguchi::db::schema::booking_people as p;
+    async fn load(
+        db: &Db,
+        booking_id: i64,
+    ) -> Result<Vec<(String, String, String, Option<i64>)>, DbError> {
+        madoguchi::db_read!(db, |conn| {
+            Ok(p::table
+                .filter(p::booking_id.eq(booking_id))
+                .order(p::position)
+                .select((p::name, p::kana, p::phone, p::notice_id))
+                .load(conn)
+                .await?)
+        })
+    }
+    load(db, booking_id).await.unwrap()
+}
+
+/// (email, email2, status, anonymised_at) of a booking.
+pub async fn booking(db: &Db, id: i64) -> (Option<String>, Option<String>, String, Option<i64>) {
+    use diesel::QueryDsl;
+    use madoguchi::db::schema::bookings as b;
+    async fn load(
+        db: &Db,
+        id: i64,
+    ) -> Result<(Option<String>, Option<String>, String, Option<i64>), DbError> {
+        madoguchi::db_read!(db, |conn| {
+            Ok(b::table
+                .find(id)
+                .select((b::email, b::email2, b::status, b::anonymised_at))
+                .first(conn)
+                .await?)
+        })
+    }
+    load(db, id).await.unwrap()
+}
