@@ -1,6 +1,7 @@
 //! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
 mod backup;
 mod common;
+mod crash;
 mod foundation;
 mod holds_release;
 mod limits;
