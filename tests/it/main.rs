@@ -5,6 +5,7 @@ mod crash;
 mod foundation;
 mod holds_release;
 mod limits;
+mod logs;
 mod mail;
 mod mail_admin;
 mod operator;
