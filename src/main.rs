@@ -151,6 +151,8 @@ fn main() -> std::process::ExitCode {
 
 fn start() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
+        // Colours for a person at a terminal; none in a log file or the journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tower_http=info".into()),

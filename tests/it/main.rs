@@ -1,9 +1,11 @@
 //! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
 mod backup;
 mod common;
+mod crash;
 mod foundation;
 mod holds_release;
 mod limits;
+mod logs;
 mod mail;
 mod mail_admin;
 mod operator;

@@ -9,7 +9,9 @@ use tower::ServiceExt;
 
 #[derive(Clone)]
 pub struct Client {
-    router: Router,
+    /// In-process: the app's router. Over the network: None, and `remote` set.
+    router: Option<Router>,
+    remote: Option<Remote>,
     cookies: BTreeMap<String, String>,
     /// The address the connection comes from, as the server sees it.
     peer: std::net::SocketAddr,
@@ -68,10 +70,70 @@ impl Page {
     }
 }
 
+/// A real server at `base` (`http://127.0.0.1:PORT`), reached over TCP.
+#[derive(Clone)]
+struct Remote {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// The status a network client reports when the server could not be reached (it was
+/// killed, or is not up yet): no real server answers it.
+pub const UNREACHABLE: u16 = 599;
+
 impl Client {
+    /// A browser talking to the real server at `base` over HTTP; cookies kept by this
+    /// client, redirects not followed, as in-process.
+    pub fn remote(base: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Client {
+            router: None,
+            remote: Some(Remote {
+                http,
+                base: base.trim_end_matches('/').to_string(),
+            }),
+            cookies: BTreeMap::new(),
+            peer: ([127, 0, 0, 1], 40000).into(),
+            forwarded_for: None,
+        }
+    }
+
+    async fn send_remote(remote: &Remote, request: Request<Body>) -> axum::http::Response<Body> {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        let url = format!("{}{}", remote.base, parts.uri);
+        let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).unwrap();
+        let mut req = remote.http.request(method, &url).body(bytes.to_vec());
+        for (name, value) in &parts.headers {
+            req = req.header(name.as_str(), value.as_bytes());
+        }
+        let unreachable = || {
+            axum::http::Response::builder()
+                .status(UNREACHABLE)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let Ok(response) = req.send().await else {
+            return unreachable();
+        };
+        let mut out = axum::http::Response::builder().status(response.status().as_u16());
+        for (name, value) in response.headers() {
+            out = out.header(name.as_str(), value.as_bytes());
+        }
+        match response.bytes().await {
+            Ok(body) => out.body(Body::from(body)).unwrap(),
+            Err(_) => unreachable(),
+        }
+    }
+
     pub fn new(router: Router) -> Client {
         Client {
-            router,
+            router: Some(router),
+            remote: None,
             cookies: BTreeMap::new(),
             peer: ([127, 0, 0, 1], 40000).into(),
             forwarded_for: None,
@@ -122,12 +184,15 @@ impl Client {
                 .headers_mut()
                 .insert("x-forwarded-for", xff.parse().expect("a header value"));
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router never fails");
+        let response = match (&self.router, &self.remote) {
+            (Some(router), _) => router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("the router never fails"),
+            (None, Some(remote)) => Self::send_remote(remote, request).await,
+            (None, None) => unreachable!("a client is in-process or remote"),
+        };
         for value in response.headers().get_all(header::SET_COOKIE) {
             let value = value.to_str().expect("ascii cookie");
             let pair = value.split(';').next().unwrap_or_default();

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod pg;
 pub mod rows;
+pub mod server;
 pub mod smtp;
 
 use std::sync::Arc;

@@ -84,3 +84,35 @@ pub async fn booking(db: &Db, id: i64) -> (Option<String>, Option<String>, Strin
     }
     load(db, id).await.unwrap()
 }
+
+/// Slots whose count of taken places is over capacity, or below the places that
+/// (not cancelled) bookings hold in them.
+pub async fn inconsistent_slots(db: &Db) -> Result<i64, DbError> {
+    madoguchi::db_read!(db, |conn| {
+        let c: Count = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM slots s WHERE s.taken > s.capacity OR s.taken < \
+             (SELECT COUNT(*) FROM booking_slots bs JOIN bookings b ON b.id = bs.booking_id \
+              WHERE bs.slot_id = s.id AND b.status <> 'cancelled')",
+        )
+        .get_result(conn)
+        .await?;
+        Ok(c.n)
+    })
+}
+
+/// (status, subject, claimed_until) of every outbox row to `to`.
+pub async fn outbox_to(db: &Db, to: &str) -> Vec<(String, String, Option<i64>)> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use madoguchi::db::schema::mail_outbox as m;
+    async fn load(db: &Db, to: &str) -> Result<Vec<(String, String, Option<i64>)>, DbError> {
+        madoguchi::db_read!(db, |conn| {
+            Ok(m::table
+                .filter(m::to_addr.eq(to))
+                .order(m::id)
+                .select((m::status, m::subject, m::claimed_until))
+                .load(conn)
+                .await?)
+        })
+    }
+    load(db, to).await.unwrap()
+}
