@@ -1,6 +1,7 @@
 //! Integration tests: the app driven over HTTP, on SQLite and on PostgreSQL.
 mod common;
 mod foundation;
+mod i18n;
 mod limits;
 mod mail;
 mod operator;

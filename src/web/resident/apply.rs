@@ -352,6 +352,8 @@ async fn render_form(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let (jar, mut ctx) = base_context(app, tenant, jar);
+    // The language switch sends this form, so what was typed survives the switch.
+    ctx.insert("lang_form", "apply-form");
     ctx.insert("people", &people);
     ctx.insert("ask_name", &fields.name);
     ctx.insert("ask_kana", &fields.kana);
@@ -457,6 +459,13 @@ pub async fn form_submit(
                 .ok()
                 .filter(|id| counters.iter().any(|c| c.id == *id))
         });
+    }
+    // The language switch in the header: what was typed is kept in the session (above)
+    // and the hold is untouched; the form comes back, unchecked, in the new language.
+    if let Some(to) = Lang::parse(&field(&form, "switch_lang")) {
+        session::save(&app, &s).await?;
+        let jar = jar.add(crate::web::lang::cookie(&app, to));
+        return Ok((jar, Redirect::to(&apply_url(&tenant, ""))).into_response());
     }
     let action = field(&form, "action");
     let mut errors = BTreeMap::new();

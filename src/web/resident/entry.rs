@@ -117,6 +117,8 @@ fn render_entry(
             ));
         }
     }
+    // The language switch sends this form, so what was typed survives the switch.
+    ctx.insert("lang_form", "entry-form");
     ctx.insert("party", &page.party);
     ctx.insert("challenge", &page.challenge);
     ctx.insert("error_notice", &page.notice);
@@ -261,13 +263,14 @@ fn typed_person(form: &HashMap<String, String>, index: usize) -> PersonEntry {
 }
 
 /// The form again for `wanted` people, keeping what was typed for the first ones.
+/// `party_changed`: say that the number of people changed (not when only the language did).
 fn render_party_change(
     app: &AppState,
     tenant: &Tenant,
     jar: CookieJar,
     form: &HashMap<String, String>,
-    wanted: usize,
-    shown: usize,
+    (wanted, shown): (usize, usize),
+    party_changed: bool,
 ) -> Result<Response, WebError> {
     let people = (1..=wanted)
         .map(|index| {
@@ -287,7 +290,7 @@ fn render_party_change(
         jar,
         &EntryPage {
             party: wanted,
-            party_changed: true,
+            party_changed,
             people,
             email: field(form, "email"),
             email_confirm: field(form, "email_confirm"),
@@ -309,6 +312,17 @@ pub async fn submit(
     let tenant = load_tenant(&app, &slug).await?;
     let form: HashMap<String, String> = fields.into_iter().collect();
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    // The language switch in the header: remember the choice and show the same form, as
+    // typed and unchecked, in the new language.
+    if let Some(to) = Lang::parse(&field(&form, "switch_lang")) {
+        let shown = parse_party(&field(&form, "shown_party"), &tenant).unwrap_or(1);
+        let jar = jar.add(crate::web::lang::cookie(&app, to));
+        let here = crate::i18n::current_here();
+        return crate::i18n::REQUEST
+            .sync_scope(crate::i18n::RequestLang { lang: to, here }, || {
+                render_party_change(&app, &tenant, jar, &form, (shown, shown), false)
+            });
+    }
     let today = app.clock.today();
     let mut errors = BTreeMap::new();
     // The form shows `shown_party` people; `party` is what the select says now. They differ
@@ -318,7 +332,7 @@ pub async fn submit(
     let shown = parse_party(&field(&form, "shown_party"), &tenant);
     let party = match (parse_party(&field(&form, "party"), &tenant), shown) {
         (Some(wanted), Some(shown)) if wanted != shown => {
-            return render_party_change(&app, &tenant, jar, &form, wanted, shown);
+            return render_party_change(&app, &tenant, jar, &form, (wanted, shown), true);
         }
         (Some(n), _) => n,
         (None, _) => {
