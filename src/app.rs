@@ -14,7 +14,10 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 pub struct App {
     pub settings: Settings,
     pub db: Db,
+    /// The pages in Japanese (staff pages only ever use these) and in English: the same
+    /// files, each instance with its own `t()` so templates never pass a language around.
     pub templates: tera::Tera,
+    pub templates_en: tera::Tera,
     pub mail_templates: MailTemplates,
     pub mailer: Mailer,
     /// Wakes the outbox worker when a mail was queued, so it goes out at once.
@@ -28,6 +31,13 @@ pub struct App {
 pub type AppState = Arc<App>;
 
 impl App {
+    pub fn templates_for(&self, lang: crate::i18n::Lang) -> &tera::Tera {
+        match lang {
+            crate::i18n::Lang::Ja => &self.templates,
+            crate::i18n::Lang::En => &self.templates_en,
+        }
+    }
+
     pub fn new(settings: Settings, db: Db, clock: Clock) -> anyhow::Result<App> {
         let secrets = Secrets::new(&settings.security.secret_key);
         let trusted_proxies =
@@ -35,7 +45,8 @@ impl App {
                 .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         Ok(App {
             trusted_proxies,
-            templates: load_templates()?,
+            templates: load_templates(crate::i18n::Lang::Ja)?,
+            templates_en: load_templates(crate::i18n::Lang::En)?,
             mail_templates: MailTemplates::load()?,
             mailer: Mailer::new(&settings.mail)?,
             mail_wakeup: tokio::sync::Notify::new(),
@@ -52,8 +63,9 @@ impl App {
 }
 
 /// Templates are compiled into the binary so it serves the same pages from any folder.
-fn load_templates() -> Result<tera::Tera, tera::Error> {
+fn load_templates(lang: crate::i18n::Lang) -> Result<tera::Tera, tera::Error> {
     let mut tera = tera::Tera::default();
+    tera.register_function("t", crate::i18n::Translate(lang));
     let mut files = Vec::new();
     collect_templates(&TEMPLATES, &mut files);
     tera.add_raw_templates(files)?;

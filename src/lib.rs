@@ -5,6 +5,7 @@ pub mod config;
 pub mod core;
 pub mod db;
 pub mod demo;
+pub mod i18n;
 pub mod mail;
 pub mod secrets;
 pub mod server;

@@ -2165,3 +2165,441 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The same messages as ids for the page's language (`crate::i18n`). The Display texts
+// above stay: the console and the notice import show them, always in Japanese.
+// ---------------------------------------------------------------------------
+
+use crate::i18n::{Lang, Msg};
+
+impl CharKind {
+    fn msg(self) -> Msg {
+        Msg::new(match self {
+            CharKind::Digit => "kind-digit",
+            CharKind::Letter => "kind-letter",
+            CharKind::Alphanumeric => "kind-alnum",
+        })
+    }
+}
+
+/// A field's name as a message when it is one the pages know, else as written.
+fn label_arg(label: &str) -> crate::i18n::Arg {
+    match label {
+        "番号1" => Msg::new("label-number1").into(),
+        "番号2" => Msg::new("label-number2").into(),
+        other => other.into(),
+    }
+}
+
+impl NumberError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            NumberError::Empty { label } => {
+                Msg::new("error-number-empty").arg("label", label_arg(label))
+            }
+            NumberError::UnusableCharacter {
+                label,
+                character,
+                allowed,
+            } => {
+                let id = if is_invisible(*character) {
+                    "error-number-unusable-invisible"
+                } else {
+                    "error-number-unusable"
+                };
+                Msg::new(id)
+                    .arg("label", label_arg(label))
+                    .arg("char", character.to_string())
+                    .arg("allowed", allowed.msg())
+            }
+            NumberError::WrongLength {
+                label,
+                kind,
+                expected,
+                got,
+            } => Msg::new("error-number-length")
+                .arg("label", label_arg(label))
+                .arg("kind", kind.msg())
+                .arg("expected", *expected)
+                .arg("got", *got),
+            NumberError::WrongCharacter {
+                label,
+                position,
+                expected,
+                found,
+            } => {
+                let hint = match (found, expected) {
+                    ('O', CharKind::Digit) => Some("lookalike-o-digit"),
+                    ('I', CharKind::Digit) => Some("lookalike-i-digit"),
+                    ('0', CharKind::Letter) => Some("lookalike-0-letter"),
+                    ('1', CharKind::Letter) => Some("lookalike-1-letter"),
+                    _ => None,
+                };
+                Msg::new("error-number-position")
+                    .arg("label", label_arg(label))
+                    .arg("position", *position)
+                    .arg("kind", expected.msg())
+                    .arg("found", found.to_string())
+                    .arg(
+                        "hint",
+                        hint.map_or(crate::i18n::Arg::from(""), |h| Msg::new(h).into()),
+                    )
+            }
+        }
+    }
+}
+
+impl NumberFormat {
+    /// [`NumberFormat::describe`] in `lang`.
+    pub fn describe_in(&self, lang: Lang) -> String {
+        if lang == Lang::Ja {
+            return self.describe();
+        }
+        let mut runs: Vec<(CharKind, usize)> = Vec::new();
+        for &kind in &self.slots {
+            match runs.last_mut() {
+                Some((last, count)) if *last == kind => *count += 1,
+                _ => runs.push((kind, 1)),
+            }
+        }
+        let parts: Vec<String> = runs
+            .iter()
+            .map(|(kind, count)| format!("{count} {}", kind.msg().resolve(lang)))
+            .collect();
+        let mut text = match parts.len() {
+            1 => format!("{}.", parts[0]),
+            _ => format!("{} ({} in all).", parts.join(" and "), self.len()),
+        };
+        if self.groups.len() > 1 {
+            text.push_str(" Leave out the hyphen (-) printed on the postcard.");
+        }
+        text
+    }
+}
+
+impl Era {
+    fn msg(self) -> Msg {
+        Msg::new(match self {
+            Era::Meiji => "era-meiji",
+            Era::Taisho => "era-taisho",
+            Era::Showa => "era-showa",
+            Era::Heisei => "era-heisei",
+            Era::Reiwa => "era-reiwa",
+        })
+    }
+
+    /// "昭和47年" / "Showa 47".
+    fn year_msg(self, era_year: i32) -> Msg {
+        Msg::new("era-year")
+            .arg("era", self.msg())
+            .arg("n", era_year)
+    }
+}
+
+fn month_day_msg(day: Date) -> Msg {
+    Msg::new("month-day")
+        .arg("month", u8::from(day.month()))
+        .arg("day", day.day())
+}
+
+impl BirthdateError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        let part_msg = |part: &DatePart| {
+            Msg::new(match part {
+                DatePart::Year => "part-year",
+                DatePart::Month => "part-month",
+                DatePart::Day => "part-day",
+            })
+        };
+        match self {
+            BirthdateError::Empty => Msg::new("error-birth-empty"),
+            BirthdateError::Unrecognized => Msg::new("error-birth-unrecognized"),
+            BirthdateError::MissingPart(part) => {
+                Msg::new("error-birth-missing-part").arg("part", part_msg(part))
+            }
+            BirthdateError::InvalidPart(DatePart::Year) => Msg::new("error-birth-invalid-year"),
+            BirthdateError::InvalidPart(DatePart::Month) => Msg::new("error-birth-invalid-month"),
+            BirthdateError::InvalidPart(DatePart::Day) => Msg::new("error-birth-invalid-day"),
+            BirthdateError::NoSuchDate => Msg::new("error-birth-no-such-date"),
+            BirthdateError::EraYearTooLarge { era } => match era.last_day().and_then(era_of) {
+                Some((_, last_year)) => Msg::new("error-birth-era-too-large")
+                    .arg("era", era.msg())
+                    .arg("last", last_year)
+                    .arg("western", era.western_year(last_year)),
+                None => Msg::new("error-birth-no-such-date"),
+            },
+            BirthdateError::BeforeEraStart { era } => {
+                let tail: crate::i18n::Arg = match era.previous().and_then(|p| p.last_day()) {
+                    Some(last) => match era_of(last) {
+                        Some((previous, year)) => Msg::new("error-birth-before-era-tail")
+                            .arg("end", month_day_msg(last))
+                            .arg("prev", previous.year_msg(year))
+                            .into(),
+                        None => "".into(),
+                    },
+                    None => "".into(),
+                };
+                Msg::new("error-birth-before-era")
+                    .arg("eratext", era.year_msg(1))
+                    .arg("start", month_day_msg(era.first_day()))
+                    .arg("tail", tail)
+            }
+            BirthdateError::AfterEraEnd { era } => {
+                let Some(last) = era.last_day() else {
+                    return Msg::new("error-birth-no-such-date");
+                };
+                let (_, last_year) = era_of(last).unwrap_or((*era, 1));
+                let tail: crate::i18n::Arg = match era.next() {
+                    Some(next) => Msg::new("error-birth-after-era-tail")
+                        .arg("start", month_day_msg(next.first_day()))
+                        .arg("next", next.year_msg(1))
+                        .into(),
+                    None => "".into(),
+                };
+                Msg::new("error-birth-after-era")
+                    .arg("eratext", era.year_msg(last_year))
+                    .arg("end", month_day_msg(last))
+                    .arg("tail", tail)
+            }
+            BirthdateError::TooEarly => Msg::new("error-birth-too-early"),
+            BirthdateError::InFuture => Msg::new("error-birth-in-future"),
+        }
+    }
+}
+
+impl EmailError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            EmailError::Empty => Msg::new("error-email-empty"),
+            EmailError::ContainsSpace => Msg::new("error-email-space"),
+            EmailError::InvisibleCharacter => Msg::new("error-email-invisible"),
+            EmailError::UnusableCharacter { character } => {
+                Msg::new("error-email-unusable").arg("char", character.to_string())
+            }
+            EmailError::MissingAt => Msg::new("error-email-missing-at"),
+            EmailError::MultipleAt => Msg::new("error-email-multiple-at"),
+            EmailError::EmptyLocalPart => Msg::new("error-email-empty-local"),
+            EmailError::EmptyDomain => Msg::new("error-email-empty-domain"),
+            EmailError::InvalidDomain => Msg::new("error-email-invalid-domain"),
+            EmailError::TooLong => Msg::new("error-email-too-long"),
+            EmailError::LocalPartTooLong => Msg::new("error-email-local-too-long"),
+        }
+    }
+}
+
+impl PhoneError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            PhoneError::Empty => Msg::new("error-phone-empty"),
+            PhoneError::UnusableCharacter { character } if is_invisible(*character) => {
+                Msg::new("error-phone-unusable-invisible")
+            }
+            PhoneError::UnusableCharacter { character } => {
+                Msg::new("error-phone-unusable").arg("char", character.to_string())
+            }
+            PhoneError::MissingLeadingZero => Msg::new("error-phone-leading-zero"),
+            PhoneError::WrongLength { got } => Msg::new("error-phone-length").arg("got", *got),
+        }
+    }
+}
+
+impl KanaError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            KanaError::Empty => Msg::new("error-kana-empty"),
+            KanaError::NotKatakana { character } if !is_invisible(*character) => {
+                Msg::new("error-kana-not-katakana").arg("char", character.to_string())
+            }
+            KanaError::NotKatakana { .. } => Msg::new("error-kana-not-katakana-invisible"),
+        }
+    }
+}
+
+impl TextError {
+    /// The message shown beside the field, in the page's language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            TextError::ForbiddenCharacter => Msg::new("error-text-forbidden"),
+            TextError::TooLong { max, got } => Msg::new("error-text-too-long")
+                .arg("max", *max)
+                .arg("got", *got),
+        }
+    }
+}
+
+/// [`year_label`] in `lang`: "1972 (Showa 47)".
+pub fn year_label_in(lang: Lang, year: i32) -> String {
+    if lang == Lang::Ja {
+        return year_label(year);
+    }
+    let eras: Vec<String> = Era::ALL
+        .into_iter()
+        .filter(|era| {
+            era.first_day().year() <= year && era.last_day().is_none_or(|last| last.year() >= year)
+        })
+        .map(|era| {
+            era.year_msg(year - era.first_day().year() + 1)
+                .resolve(lang)
+        })
+        .collect();
+    if eras.is_empty() {
+        year.to_string()
+    } else {
+        format!("{year} ({})", eras.join(" / "))
+    }
+}
+
+/// [`format_date_ja`] in `lang`: "April 15, 1972 (Showa 47)".
+pub fn format_date_in(lang: Lang, day: Date) -> String {
+    if lang == Lang::Ja {
+        return format_date_ja(day);
+    }
+    let western = format!("{} {}, {}", day.month(), day.day(), day.year());
+    match era_of(day) {
+        Some((era, era_year)) => format!("{western} ({})", era.year_msg(era_year).resolve(lang)),
+        None => western,
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    /// English may quote the Japanese of the postcard in kanji ("昭和47年"), but no
+    /// Japanese sentence (kana) may be left in it.
+    fn has_kana(s: &str) -> bool {
+        s.chars().any(|c| ('\u{3041}'..='\u{30FF}').contains(&c))
+    }
+
+    /// The Japanese through Fluent is word for word the Japanese the pages always showed.
+    #[test]
+    fn japanese_messages_match_the_display_texts() {
+        let today = date!(2026 - 12 - 01);
+        let f = NumberFormat::parse("AAA-999999").unwrap();
+        let mut number_errors = vec![];
+        for input in [
+            "",
+            "ab!123456",
+            "abc12",
+            "abc12345O",
+            "A1B12345６",
+            "abc12345\u{200b}",
+        ] {
+            if let Err(e) = f.parse_number("番号1", input) {
+                number_errors.push(e);
+            }
+        }
+        let g = NumberFormat::parse("XXX-999").unwrap();
+        for input in ["AB1123", "ABCI23", "AB0123"] {
+            if let Err(e) = g.parse_number("番号2", input) {
+                number_errors.push(e);
+            }
+        }
+        assert!(number_errors.len() >= 6, "{number_errors:?}");
+        for e in &number_errors {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+            assert_ne!(e.msg().resolve(Lang::En), e.to_string(), "{e:?}");
+        }
+        let mut birth_errors = vec![];
+        for input in [
+            "",
+            "xyz",
+            "19721345",
+            "昭和70年1月1日",
+            "平成元年1月7日",
+            "昭和64年2月1日",
+            "18991231",
+            "20301231",
+            "令和元年4月1日",
+            "大正16年1月1日",
+        ] {
+            if let Err(e) = parse_birthdate(input, today) {
+                birth_errors.push(e);
+            }
+        }
+        for parts in [
+            ("", "4", "1"),
+            ("1972", "", "1"),
+            ("19x", "4", "1"),
+            ("1972", "13", "1"),
+            ("1972", "4", "40"),
+        ] {
+            if let Err(e) = birthdate_from_parts(parts.0, parts.1, parts.2, today) {
+                birth_errors.push(e);
+            }
+        }
+        assert!(birth_errors.len() >= 12, "{birth_errors:?}");
+        for e in &birth_errors {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+            assert!(
+                !has_kana(&e.msg().resolve(Lang::En)),
+                "{e:?}: {}",
+                e.msg().resolve(Lang::En)
+            );
+        }
+        let mut email_errors = vec![];
+        for input in [
+            "",
+            "a b@c.jp",
+            "a\u{200b}@c.jp",
+            "aあ@c.jp",
+            "ac.jp",
+            "a@b@c.jp",
+            "@c.jp",
+            "a@",
+            "a@c",
+            &format!("{}@c.jp", "a".repeat(70)),
+            &format!("a@{}.jp", "b".repeat(260)),
+        ] {
+            if let Err(e) = EmailAddress::parse(input) {
+                email_errors.push(e);
+            }
+        }
+        assert!(email_errors.len() >= 9, "{email_errors:?}");
+        for e in &email_errors {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+        }
+        for e in [
+            KanaError::Empty,
+            KanaError::NotKatakana { character: 'a' },
+            KanaError::NotKatakana {
+                character: '\u{200b}',
+            },
+        ] {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+        }
+        for e in [
+            TextError::ForbiddenCharacter,
+            TextError::TooLong { max: 50, got: 51 },
+        ] {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+        }
+        for e in [
+            PhoneError::Empty,
+            PhoneError::UnusableCharacter { character: 'x' },
+            PhoneError::UnusableCharacter {
+                character: '\u{200b}',
+            },
+            PhoneError::MissingLeadingZero,
+            PhoneError::WrongLength { got: 7 },
+        ] {
+            assert_eq!(e.msg().resolve(Lang::Ja), e.to_string(), "{e:?}");
+            assert!(!has_kana(&e.msg().resolve(Lang::En)), "{e:?}");
+        }
+        assert_eq!(year_label_in(Lang::En, 1989), "1989 (Showa 64 / Heisei 1)");
+        assert_eq!(
+            format_date_in(Lang::En, date!(1972 - 04 - 15)),
+            "April 15, 1972 (Showa 47)"
+        );
+        assert_eq!(
+            f.describe_in(Lang::En),
+            "3 letters or digits and 6 digits (9 in all). Leave out the hyphen (-) printed on the postcard."
+        );
+    }
+}

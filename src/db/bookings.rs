@@ -32,6 +32,9 @@ pub struct Booking {
     pub status: String,
     pub source: String,
     pub created_at: i64,
+    /// The language the resident booked in ("ja", "en"): every mail about the booking is
+    /// written in it.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -107,6 +110,8 @@ pub struct NewBooking<'a> {
     pub idempotency_key: &'a str,
     pub people: &'a [NewPerson],
     pub source: &'a str,
+    /// "ja" or "en" (see [`Booking::lang`]).
+    pub lang: &'a str,
     pub now: i64,
     /// Set when a clerk books on a resident's behalf.
     pub by_staff: Option<ByStaff<'a>>,
@@ -269,6 +274,7 @@ pub async fn confirm(
                 bookings::start_min.eq(span.start_min),
                 bookings::end_min.eq(span.end_min),
                 bookings::source.eq(new.source),
+                bookings::lang.eq(new.lang),
                 bookings::idempotency_key.eq(new.idempotency_key),
                 bookings::created_at.eq(new.now),
                 bookings::updated_at.eq(new.now),

@@ -368,6 +368,7 @@ mod tests {
             status: status.into(),
             source: "web".into(),
             created_at: 0,
+            lang: "ja".into(),
         }
     }
 

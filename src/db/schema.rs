@@ -124,6 +124,7 @@ diesel::table! {
         expires_at -> BigInt,
         used_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        lang -> Text,
     }
 }
 
@@ -180,6 +181,7 @@ diesel::table! {
         updated_at -> BigInt,
         cancelled_at -> Nullable<BigInt>,
         anonymised_at -> Nullable<BigInt>,
+        lang -> Text,
     }
 }
 

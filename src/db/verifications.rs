@@ -16,6 +16,8 @@ pub struct Verification {
     pub notice_ids: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// The language of the page the check was asked from ("ja", "en").
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -28,6 +30,7 @@ pub struct NewVerification<'a> {
     pub notice_ids: &'a str,
     pub expires_at: i64,
     pub created_at: i64,
+    pub lang: &'a str,
 }
 
 /// Stores the check and queues its mail in the same transaction.

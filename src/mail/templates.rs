@@ -6,6 +6,9 @@
 //! a tenant may override only the subject, say. Files ending in `.txt` are rendered as
 //! plain text (nothing escaped: a `<` stays a `<`); files ending in `.html` are
 //! HTML-escaped. Names starting with `_` are partials for `{% include %}`.
+//!
+//! English mails are the same files under `en/` (`en/verification.txt`, a tenant's own
+//! `en/verification.minato.txt`); a part with no English file falls back to Japanese.
 use include_dir::{Dir, include_dir};
 
 use super::OutgoingMail;
@@ -52,9 +55,34 @@ impl MailTemplates {
         to: &str,
         tenant_slug: Option<&str>,
     ) -> Result<OutgoingMail, tera::Error> {
-        let subject = self.render_part(name, tenant_slug, "subject.txt", ctx)?;
-        let text = self.render_part(name, tenant_slug, "txt", ctx)?;
-        let html = match self.pick(name, tenant_slug, "html") {
+        self.render_in(crate::i18n::Lang::Ja, name, ctx, to, tenant_slug)
+    }
+
+    /// [`MailTemplates::render`] in `lang`.
+    pub fn render_in(
+        &self,
+        lang: crate::i18n::Lang,
+        name: &str,
+        ctx: &tera::Context,
+        to: &str,
+        tenant_slug: Option<&str>,
+    ) -> Result<OutgoingMail, tera::Error> {
+        let localised = match lang {
+            crate::i18n::Lang::Ja => name.to_string(),
+            crate::i18n::Lang::En => format!("en/{name}"),
+        };
+        let pick = |part: &str| {
+            self.pick(&localised, tenant_slug, part)
+                .or_else(|| self.pick(name, tenant_slug, part))
+        };
+        let render_part = |part: &str| {
+            let template = pick(part)
+                .ok_or_else(|| tera::Error::template_not_found(format!("{name}.{part}")))?;
+            self.tera.render(&template, ctx)
+        };
+        let subject = render_part("subject.txt")?;
+        let text = render_part("txt")?;
+        let html = match pick("html") {
             Some(template) => Some(self.tera.render(&template, ctx)?),
             None => None,
         };
@@ -70,19 +98,6 @@ impl MailTemplates {
     /// Whether a mail of this name exists (its subject and text).
     pub fn has_mail(&self, name: &str) -> bool {
         self.has(&format!("{name}.subject.txt")) && self.has(&format!("{name}.txt"))
-    }
-
-    fn render_part(
-        &self,
-        name: &str,
-        tenant_slug: Option<&str>,
-        part: &str,
-        ctx: &tera::Context,
-    ) -> Result<String, tera::Error> {
-        let template = self
-            .pick(name, tenant_slug, part)
-            .ok_or_else(|| tera::Error::template_not_found(format!("{name}.{part}")))?;
-        self.tera.render(&template, ctx)
     }
 
     /// The tenant's template for this part if there is one, else the shared one.

@@ -112,7 +112,7 @@ pub async fn faq(
     ctx.insert("booking_window_days", &tenant.booking_window_days);
     ctx.insert(
         "cancel_deadline",
-        &crate::core::deadline::describe_deadline_hours_ja(tenant.cancel_deadline_hours),
+        &crate::i18n::deadline_rule(crate::i18n::Lang::current(), tenant.cancel_deadline_hours),
     );
     Ok(render(&app, "faq.html", &ctx)?.into_response())
 }

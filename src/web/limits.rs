@@ -11,8 +11,9 @@ use super::error::WebError;
 use crate::app::{App, AppState};
 use crate::core::client_ip;
 use crate::core::pow;
-use crate::core::throttle::{FailurePolicy, Gate, RateLimit, wait_ja};
+use crate::core::throttle::{FailurePolicy, Gate, RateLimit};
 use crate::db::throttle::{self as counters, Key};
+use crate::i18n::Msg;
 
 /// The client a request is counted against (see `core::client_ip`).
 #[derive(Debug, Clone, Copy)]
@@ -87,20 +88,29 @@ pub struct ChallengeView {
     pub maxnumber: u64,
     pub signature: String,
     /// Why it is asked, said at the top of the form.
-    pub message: String,
+    pub message: Msg,
     /// How long to wait instead, for a browser without JavaScript ("30分").
-    pub wait: String,
+    pub wait: Msg,
 }
 
 /// How long a challenge may be solved and sent back.
 const CHALLENGE_SECS: i64 = 10 * 60;
 
 /// Asked when the run of failures reached the threshold and no (valid) answer came.
-const CHALLENGE_NEEDED: &str = "入力内容の誤りが続いたため、確認の処理が必要になりました。\
-     この画面を開いたまま数秒お待ちください。自動で確認が済んだら、入力内容を確かめて、もう一度送信してください。";
-const CHALLENGE_FAILED: &str = "確認の処理が完了しませんでした。数秒お待ちいただき、確認が済んでからもう一度送信してください。";
+const CHALLENGE_NEEDED: &str = "error-challenge-needed";
+const CHALLENGE_FAILED: &str = "error-challenge-failed";
 
-fn new_challenge(app: &App, policy: &FailurePolicy, message: &str) -> ChallengeView {
+/// "30分" / "30 minutes", as `core::throttle::wait_ja` rounds it.
+pub fn wait(secs: i64) -> Msg {
+    let minutes = (secs.max(1) + 59) / 60;
+    if minutes >= 60 && minutes % 60 == 0 {
+        Msg::new("wait-hours").arg("n", minutes / 60)
+    } else {
+        Msg::new("wait-minutes").arg("n", minutes)
+    }
+}
+
+fn new_challenge(app: &App, policy: &FailurePolicy, message: &'static str) -> ChallengeView {
     let number = rand::random_range(0..=pow::MAX_NUMBER);
     let c = pow::create(
         &crate::secrets::random_token(12),
@@ -113,8 +123,8 @@ fn new_challenge(app: &App, policy: &FailurePolicy, message: &str) -> ChallengeV
         salt: c.salt,
         maxnumber: c.maxnumber,
         signature: c.signature,
-        message: message.to_string(),
-        wait: wait_ja(policy.window_secs),
+        message: Msg::new(message),
+        wait: wait(policy.window_secs),
     }
 }
 
@@ -124,7 +134,7 @@ pub enum Admission {
     /// Only with a solved challenge: show the form again with this one.
     Challenge(ChallengeView),
     /// Not now; the message says until when.
-    Locked(String),
+    Locked(Msg),
 }
 
 /// Decides on an attempt against `counted` (a client, a number, a login) under `policy`,
@@ -138,9 +148,9 @@ pub async fn admit(
     let now = app.clock.now_unix();
     match counters::gate(&app.db, &keys(counted), policy, now).await? {
         Gate::Open => Ok(Admission::Go),
-        Gate::Locked { until } => Ok(Admission::Locked(format!(
-            "ログインに続けて失敗したため、このログインIDは{}までログインできません。",
-            crate::core::deadline::format_hhmm_ja(crate::core::deadline::jst_from_unix(until))
+        Gate::Locked { until } => Ok(Admission::Locked(Msg::new("error-locked").arg(
+            "until",
+            crate::core::deadline::format_hhmm_ja(crate::core::deadline::jst_from_unix(until)),
         ))),
         Gate::NeedsChallenge => {
             if pow_field.trim().is_empty() {
@@ -188,14 +198,9 @@ pub async fn within(
     app: &App,
     counted: &Counted,
     limit: &RateLimit,
-) -> Result<Result<(), String>, WebError> {
+) -> Result<Result<(), Msg>, WebError> {
     let now = app.clock.now_unix();
     Ok(counters::take(&app.db, counted.key(), limit, now)
         .await?
-        .map_err(|retry_at| {
-            format!(
-                "短時間に同じ操作が繰り返されたため、受付を一時的に止めています。{}ほど待ってから、もう一度お試しください。",
-                wait_ja(retry_at - now)
-            )
-        }))
+        .map_err(|retry_at| Msg::new("error-rate-limited").arg("wait", wait(retry_at - now))))
 }

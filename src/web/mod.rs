@@ -5,6 +5,7 @@ mod dev_mailbox;
 pub mod error;
 mod health;
 mod home;
+pub mod lang;
 pub mod limits;
 mod path_params;
 pub mod resident;
@@ -39,6 +40,7 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(home::index))
         .route("/t/{tenant}/", get(home::tenant_home))
+        .route("/lang", get(lang::switch))
         .route("/t/{tenant}/faq", get(home::faq))
         // The resident's booking flow (seed 004).
         .route("/t/{tenant}/entry", get(entry::show).post(entry::submit))
@@ -93,6 +95,7 @@ pub fn router(app: AppState) -> Router {
         // The notice import takes files of up to 20 MB under its own limit.
         .merge(staff::imports::routes())
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(lang::layer))
         .layer(
             // Log the route pattern, never the raw path: paths may carry one-time tokens.
             TraceLayer::new_for_http()
@@ -155,13 +158,31 @@ pub fn router(app: AppState) -> Router {
 }
 
 /// Renders `name` with `context`; a template error is a logged 500, never shown.
+///
+/// Resident pages come out in the request's language with the language switch; the
+/// console and the development pages stay Japanese.
 pub fn render(
     app: &AppState,
     name: &str,
     context: &tera::Context,
 ) -> Result<Html<String>, WebError> {
-    app.templates
-        .render(name, context)
+    let resident =
+        !(name.starts_with("staff/") || name.starts_with("dev") || name == "tenant_list.html");
+    let lang = if resident {
+        crate::i18n::Lang::current()
+    } else {
+        crate::i18n::Lang::Ja
+    };
+    let mut ctx = context.clone();
+    ctx.insert("lang", lang.code());
+    if resident {
+        ctx.insert(
+            "lang_switch",
+            &lang::switch_links(lang, &crate::i18n::current_here()),
+        );
+    }
+    app.templates_for(lang)
+        .render(name, &ctx)
         .map(Html)
         .map_err(|e| WebError::Internal(format!("template {name}: {e:?}")))
 }

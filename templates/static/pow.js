@@ -86,12 +86,13 @@
     for (; n < until; n++) {
       if (sha256hex(saltBytes.concat(utf8(String(n)))) === target) {
         field.value = target + "." + hexOf(salt) + "." + n + "." + signature;
-        status.textContent = "確認が済みました。入力内容を確かめて、送信してください。";
+        // The page puts these in its own language; the Japanese is the fallback.
+        status.textContent = box.getAttribute("data-pow-done") || "確認が済みました。入力内容を確かめて、送信してください。";
         return;
       }
     }
     if (n > max) {
-      status.textContent = "確認の処理ができませんでした。ページを読み込み直してください。";
+      status.textContent = box.getAttribute("data-pow-failed") || "確認の処理ができませんでした。ページを読み込み直してください。";
       return;
     }
     setTimeout(step, 0);

@@ -88,12 +88,60 @@ export class Visitor {
       const where = v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ");
       this.violations.push(`${id}: axe ${v.id} (${v.impact}): ${v.help} at ${where}`);
     }
+    for (const problem of await page.evaluate(structureProblems)) {
+      this.violations.push(`${id}: ${problem}`);
+    }
     return page;
   }
 
   assertClean() {
     assert.deepEqual(this.violations, [], `${this.name}: problems found`);
   }
+}
+
+/// What axe does not check on its own, run in the page: one h1 and no skipped heading
+/// level; the skip link leads to the main content; every field error is tied to a field
+/// with aria-describedby, and every field marked invalid points at its error; the error
+/// summary comes first in the main content and links only to things on the page.
+function structureProblems() {
+  const problems = [];
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")];
+  const h1s = headings.filter((h) => h.tagName === "H1").length;
+  if (h1s !== 1) problems.push(`${h1s} h1 headings`);
+  let level = 0;
+  for (const h of headings) {
+    const l = Number(h.tagName[1]);
+    if (l > level + 1) problems.push(`heading "${h.textContent.trim()}" skips from h${level} to h${l}`);
+    level = l;
+  }
+  const skip = document.querySelector("a.skip-link");
+  if (document.querySelector("main") && document.body.querySelector("header")) {
+    if (!skip) problems.push("no skip link");
+    else if (!document.getElementById(skip.getAttribute("href").slice(1))) problems.push("the skip link leads nowhere");
+  }
+  const describedBy = new Set(
+    [...document.querySelectorAll("[aria-describedby]")].flatMap((e) => e.getAttribute("aria-describedby").split(/\s+/)),
+  );
+  for (const e of document.querySelectorAll(".field-error[id]")) {
+    if (!describedBy.has(e.id)) problems.push(`error #${e.id} is tied to no field`);
+  }
+  for (const e of document.querySelectorAll("[aria-invalid=true]")) {
+    const ids = (e.getAttribute("aria-describedby") ?? "").split(/\s+/);
+    if (!ids.some((id) => document.getElementById(id)?.classList.contains("field-error"))) {
+      problems.push(`invalid #${e.id} has no error in its description`);
+    }
+  }
+  const summary = document.querySelector(".error-summary");
+  if (summary) {
+    const before = [...document.querySelectorAll("main form, main .field")].some(
+      (f) => f.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    if (before) problems.push("the error summary comes after a form field");
+    for (const a of summary.querySelectorAll("a[href^='#']")) {
+      if (!document.getElementById(a.getAttribute("href").slice(1))) problems.push(`summary link ${a.getAttribute("href")} leads nowhere`);
+    }
+  }
+  return problems;
 }
 
 /// The sample notices the demo lists for newcomers, without the twins that need 番号2.

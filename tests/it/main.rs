@@ -4,6 +4,7 @@ mod common;
 mod crash;
 mod foundation;
 mod holds_release;
+mod i18n;
 mod limits;
 mod logs;
 mod mail;

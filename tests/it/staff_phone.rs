@@ -760,6 +760,13 @@ async fn phone_bookings_ask_what_the_municipality_asks(backend: Backend) {
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     done.assert_text(&s[58].name);
+    // No address given: the cell says so instead of standing empty.
+    assert!(
+        done.body
+            .contains("<th scope=\"row\">連絡先メールアドレス</th><td>なし</td>"),
+        "{}",
+        done.text()
+    );
     // What was not asked is not stored (not even the kana the notice has).
     done.assert_no_text(&as_read(&s[58].kana));
     done.assert_no_text("フリガナ");

@@ -13,16 +13,16 @@ use super::grid_view;
 use super::{base_context, booking_rules, load_tenant, mails};
 use crate::app::AppState;
 use crate::core::deadline;
-use crate::core::grid::{format_hhmm, party_notice};
 use crate::core::receipt;
 use crate::core::resident_input::{
-    EmailAddress, NumberFormat, clean_text, format_date_with_weekday, parse_kana, parse_phone,
+    EmailAddress, NumberFormat, clean_text, parse_kana, parse_phone,
 };
 use crate::db::bookings::{self, Confirmed, NewBooking, NewPerson};
 use crate::db::holds::{self, Hold, NewHold};
 use crate::db::notices;
 use crate::db::tenants::{self, CARD_PICKUP, Counter, Tenant};
 use crate::db::verifications::{self, Consumed};
+use crate::i18n::{self, Lang, Msg};
 use crate::secrets::{random_digits, random_token};
 use crate::web::PathParams;
 use crate::web::error::WebError;
@@ -31,18 +31,30 @@ use crate::web::session::{
     self, Application, PersonForm, ResidentData, ResidentSession, check_csrf,
 };
 
+/// Japanese, for the console; residents get the message ids `hold-expired`, `slot-taken`.
 pub const HOLD_EXPIRED: &str =
     "仮押さえの有効期限が切れました。入力へ戻って予約日時を再設定してください。";
 pub const SLOT_TAKEN: &str = "選択された日時は、ほかの方の予約が入ったため予約できませんでした。別の日時を選択してください。";
 /// A hold can be extended, but not kept beyond this many minutes after it was placed.
 const HOLD_MAX_TOTAL_MIN: i32 = 30;
 
-/// Said when an extension worked.
+/// Said when an extension worked (in the request's language: it is a flash).
 pub fn extended_message(new_expiry: i64) -> String {
-    format!(
-        "仮押さえを延長しました。{}まで有効です。",
-        deadline::format_hhmm_ja(deadline::jst_from_unix(new_expiry))
-    )
+    Msg::new("hold-extended")
+        .arg(
+            "time",
+            deadline::format_hhmm_ja(deadline::jst_from_unix(new_expiry)),
+        )
+        .resolve(Lang::current())
+}
+
+/// "○名様分の予約のため、連続して○枠の予約枠が必要です。" for groups.
+pub fn party_notice(party: i32) -> Option<String> {
+    (party >= 2).then(|| {
+        Msg::new("party-notice")
+            .arg("n", party)
+            .resolve(Lang::current())
+    })
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
@@ -57,11 +69,8 @@ fn apply_url(tenant: &Tenant, rest: &str) -> String {
 /// link was opened in another browser).
 fn no_application(app: &AppState, tenant: &Tenant, jar: CookieJar) -> Result<Response, WebError> {
     let (jar, mut ctx) = base_context(app, tenant, jar);
-    ctx.insert("title", "申込情報が見つかりません");
-    ctx.insert(
-        "message",
-        "申込の有効期限が切れたか、別のブラウザで開かれた可能性があります。お手数ですが、最初から操作をやり直してください。",
-    );
+    ctx.insert("title", "no-application-title");
+    ctx.insert("message", "no-application");
     ctx.insert("restart", &true);
     Ok((
         StatusCode::NOT_FOUND,
@@ -112,21 +121,9 @@ fn link_page(
             ctx.insert("token", token);
             return Ok((jar, render(app, "resident/link.html", &ctx)?).into_response());
         }
-        Consumed::Expired => (
-            StatusCode::GONE,
-            "URLの有効期限が切れています",
-            "連絡先アドレス確認メールのURLは有効期限が過ぎています。お手数ですが、最初から操作をやり直してください。",
-        ),
-        Consumed::AlreadyUsed => (
-            StatusCode::GONE,
-            "このURLはすでに使用されています",
-            "連絡先アドレス確認メールのURLは一度しか使えません。お手数ですが、最初から操作をやり直してください。",
-        ),
-        Consumed::Unknown => (
-            StatusCode::NOT_FOUND,
-            "URLが正しくありません",
-            "メールに記載されたURLを、途中で切れないように開いてください。解決しない場合は、最初から操作をやり直してください。",
-        ),
+        Consumed::Expired => (StatusCode::GONE, "link-expired-title", "link-expired"),
+        Consumed::AlreadyUsed => (StatusCode::GONE, "link-used-title", "link-used"),
+        Consumed::Unknown => (StatusCode::NOT_FOUND, "link-unknown-title", "link-unknown"),
     };
     ctx.insert("title", title);
     ctx.insert("message", message);
@@ -194,7 +191,7 @@ struct PersonView {
     name: String,
     kana: String,
     phone: String,
-    errors: BTreeMap<&'static str, String>,
+    errors: BTreeMap<&'static str, Msg>,
 }
 
 #[derive(Serialize)]
@@ -216,12 +213,8 @@ pub struct HoldView {
 
 pub fn hold_view(hold: &Hold, now: i64, ttl_min: i32) -> HoldView {
     HoldView {
-        date: format_date_with_weekday(hold.day),
-        time: format!(
-            "{}〜{}",
-            format_hhmm(hold.start_min),
-            format_hhmm(hold.end_min)
-        ),
+        date: i18n::date_with_weekday(Lang::current(), hold.day),
+        time: i18n::time_range(Lang::current(), hold.start_min, hold.end_min),
         expires: deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
         live: hold.is_live(now),
         // Offered while the hold is live and not yet at its cap (WCAG 2.2.1: a time limit
@@ -239,11 +232,12 @@ fn hold_cap(hold: &Hold, ttl_min: i32) -> i64 {
 /// pressed so soon that the hold already runs that long.
 pub fn not_extended_message(hold: &Hold, ttl_min: i32) -> String {
     let until = deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at));
-    if hold.expires_at >= hold_cap(hold, ttl_min) {
-        format!("仮押さえはこれ以上延長できません。{until}までに予約を確定してください。")
+    let id = if hold.expires_at >= hold_cap(hold, ttl_min) {
+        "hold-not-extended-cap"
     } else {
-        format!("仮押さえは{until}まで有効です。")
-    }
+        "hold-valid-until"
+    };
+    Msg::new(id).arg("time", until).resolve(Lang::current())
 }
 
 /// The expiry an extension of `hold` would give now, if the hold is live and not at its cap.
@@ -289,8 +283,8 @@ async fn render_form(
     tenant: &Tenant,
     jar: CookieJar,
     s: &mut ResidentSession,
-    person_errors: Vec<BTreeMap<&'static str, String>>,
-    errors: BTreeMap<&'static str, String>,
+    person_errors: Vec<BTreeMap<&'static str, Msg>>,
+    errors: BTreeMap<&'static str, Msg>,
 ) -> Result<Response, WebError> {
     let flash = s.take_flash();
     session::save(app, s).await?;
@@ -338,13 +332,18 @@ async fn render_form(
         .await?
         .map(|h| hold_view(&h, now, tenant.hold_ttl_min));
     let fields = recipient_fields(tenant);
-    let mut summary: Vec<(String, String)> = errors
+    let mut summary: Vec<(String, Msg)> = errors
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
     for p in &people {
         for (k, v) in &p.errors {
-            summary.push((format!("{k}_{}", p.index), format!("{}人目: {v}", p.index)));
+            summary.push((
+                format!("{k}_{}", p.index),
+                Msg::new("summary-person")
+                    .arg("n", p.index)
+                    .arg("message", v.clone()),
+            ));
         }
     }
     let status = if summary.is_empty() {
@@ -353,6 +352,8 @@ async fn render_form(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let (jar, mut ctx) = base_context(app, tenant, jar);
+    // The language switch sends this form, so what was typed survives the switch.
+    ctx.insert("lang_form", "apply-form");
     ctx.insert("people", &people);
     ctx.insert("ask_name", &fields.name);
     ctx.insert("ask_kana", &fields.kana);
@@ -388,7 +389,7 @@ pub async fn form(
 }
 
 /// Checks the recipient fields; returns one error map per person.
-pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, String>> {
+pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, Msg>> {
     let fields = recipient_fields(tenant);
     people
         .iter()
@@ -398,18 +399,18 @@ pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'st
             if fields.name {
                 match clean_text(&p.name, 50) {
                     Ok(name) if name.is_empty() => {
-                        e.insert("name", "氏名を入力してください。".to_string());
+                        e.insert("name", Msg::new("name-required"));
                     }
                     Ok(_) => {}
                     Err(err) => {
-                        e.insert("name", err.message());
+                        e.insert("name", err.msg());
                     }
                 }
             }
             if fields.kana
                 && let Err(err) = parse_kana(&p.kana)
             {
-                e.insert("kana", err.message());
+                e.insert("kana", err.msg());
             }
             // The phone number is needed for the first person (the one we call); for the
             // others it is optional but must be a phone number when given.
@@ -417,7 +418,7 @@ pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'st
                 && (i == 0 || !p.phone.trim().is_empty())
                 && let Err(err) = parse_phone(&p.phone)
             {
-                e.insert("phone", err.message());
+                e.insert("phone", err.msg());
             }
             e
         })
@@ -459,10 +460,17 @@ pub async fn form_submit(
                 .filter(|id| counters.iter().any(|c| c.id == *id))
         });
     }
+    // The language switch in the header: what was typed is kept in the session (above)
+    // and the hold is untouched; the form comes back, unchecked, in the new language.
+    if let Some(to) = Lang::parse(&field(&form, "switch_lang")) {
+        session::save(&app, &s).await?;
+        let jar = jar.add(crate::web::lang::cookie(&app, to));
+        return Ok((jar, Redirect::to(&apply_url(&tenant, ""))).into_response());
+    }
     let action = field(&form, "action");
     let mut errors = BTreeMap::new();
     if app_of(&mut s).counter_id.is_none() {
-        errors.insert("counter", "交付窓口を選択してください。".to_string());
+        errors.insert("counter", Msg::new("counter-required"));
     }
     match action.as_str() {
         "choose" if errors.is_empty() => {
@@ -473,21 +481,21 @@ pub async fn form_submit(
             let now = app.clock.now_unix();
             match live_hold(&app, app_of(&mut s)).await? {
                 Some(h) if !h.is_live(now) => {
-                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                    errors.insert("hold", Msg::new("hold-expired"));
                 }
                 Some(h) => match extension_of(&h, now, tenant.hold_ttl_min) {
                     Some(new_expiry) if holds::extend(&app.db, h.id, new_expiry, now).await? => {
                         s.data.flash = Some(extended_message(new_expiry));
                     }
                     Some(_) => {
-                        errors.insert("hold", HOLD_EXPIRED.to_string());
+                        errors.insert("hold", Msg::new("hold-expired"));
                     }
                     None => {
                         s.data.flash = Some(not_extended_message(&h, tenant.hold_ttl_min));
                     }
                 },
                 None => {
-                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                    errors.insert("hold", Msg::new("hold-expired"));
                 }
             }
         }
@@ -497,16 +505,16 @@ pub async fn form_submit(
             if !email2.trim().is_empty()
                 && let Err(e) = EmailAddress::parse(&email2)
             {
-                errors.insert("email2", e.message());
+                errors.insert("email2", e.msg());
             }
             let now = app.clock.now_unix();
             match live_hold(&app, app_of(&mut s)).await? {
                 Some(h) if h.is_live(now) && Some(h.counter_id) == app_of(&mut s).counter_id => {}
                 Some(h) if h.state == "active" && h.expires_at <= now => {
-                    errors.insert("hold", HOLD_EXPIRED.to_string());
+                    errors.insert("hold", Msg::new("hold-expired"));
                 }
                 _ => {
-                    errors.insert("hold", "予約日時を選択してください。".to_string());
+                    errors.insert("hold", Msg::new("hold-required"));
                 }
             }
             if errors.is_empty() && person_errors.iter().all(BTreeMap::is_empty) {
@@ -652,18 +660,22 @@ pub async fn slots_choose(
     match hold_run(&app, &tenant, counter_id, slot_id, party, replaces).await? {
         Some(HoldOutcome::Held(hold)) => {
             app_of(&mut s).hold_id = Some(hold.id);
-            s.data.flash = Some(format!(
-                "{} {}〜{} を仮押さえしました。{}までに[確認へ進む]から予約を確定してください。",
-                format_date_with_weekday(hold.day),
-                format_hhmm(hold.start_min),
-                format_hhmm(hold.end_min),
-                deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
-            ));
+            let lang = Lang::current();
+            s.data.flash = Some(
+                Msg::new("hold-placed")
+                    .arg("date", i18n::date_with_weekday(lang, hold.day))
+                    .arg("time", i18n::time_range(lang, hold.start_min, hold.end_min))
+                    .arg(
+                        "until",
+                        deadline::format_hhmm_ja(deadline::jst_from_unix(hold.expires_at)),
+                    )
+                    .resolve(lang),
+            );
             session::save(&app, &s).await?;
             Ok(Redirect::to(&apply_url(&tenant, "#hold")).into_response())
         }
         Some(HoldOutcome::Taken(day)) => {
-            s.data.flash = Some(SLOT_TAKEN.to_string());
+            s.data.flash = Some(i18n::tr("slot-taken"));
             session::save(&app, &s).await?;
             Ok(Redirect::to(&apply_url(&tenant, &format!("/slots?from={day}"))).into_response())
         }
@@ -678,7 +690,7 @@ async fn render_confirm(
     tenant: &Tenant,
     jar: CookieJar,
     s: &mut ResidentSession,
-    error: Option<&str>,
+    error: Option<&'static str>,
 ) -> Result<Response, WebError> {
     let application = app_of(s).clone();
     let now = app.clock.now_unix();
@@ -713,9 +725,9 @@ async fn render_confirm(
         Some(id) => Some(bookings::counter_of(&app.db, id).await?),
         None => None,
     };
-    let error = error.map(str::to_string).or_else(|| match &hold {
+    let error = error.map(Msg::new).or_else(|| match &hold {
         Some(h) if h.is_live(now) => None,
-        _ => Some(HOLD_EXPIRED.to_string()),
+        _ => Some(Msg::new("hold-expired")),
     });
     let fields = recipient_fields(tenant);
     let (jar, mut ctx) = base_context(app, tenant, jar);
@@ -780,7 +792,7 @@ pub async fn book(
         return render_form(&app, &tenant, jar, &mut s, person_errors, BTreeMap::new()).await;
     }
     let Some(hold) = live_hold(&app, &application).await? else {
-        return render_confirm(&app, &tenant, jar, &mut s, Some(HOLD_EXPIRED)).await;
+        return render_confirm(&app, &tenant, jar, &mut s, Some("hold-expired")).await;
     };
     let service_id = tenants::service_id(&app.db, tenant.id, CARD_PICKUP).await?;
     let people: Vec<NewPerson> = application
@@ -797,6 +809,8 @@ pub async fn book(
     let email2 = EmailAddress::parse(&application.email2).ok();
     let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
     let notices = notices::find_many(&app.db, tenant.id, &application.notice_ids).await?;
+    // The booking keeps the language it was made in: all its mails are written in it.
+    let lang = Lang::current();
     // A receipt number is drawn at random; on the rare collision, draw again.
     for _ in 0..5 {
         let receipt_number = random_digits(receipt::RECEIPT_DIGITS);
@@ -810,6 +824,7 @@ pub async fn book(
             end_min: hold.end_min,
             people: &people,
             notices: &notices,
+            lang,
         };
         // The completion mail to the address the link was sent to, and a copy to
         // 連絡先メールアドレス2 when one was given.
@@ -831,6 +846,7 @@ pub async fn book(
                 idempotency_key: &application.idempotency_key,
                 people: &people,
                 source: "web",
+                lang: lang.code(),
                 now: app.clock.now_unix(),
                 by_staff: None,
             },
@@ -849,17 +865,10 @@ pub async fn book(
             Confirmed::HoldExpired => {
                 app_of(&mut s).hold_id = None;
                 session::save(&app, &s).await?;
-                return render_confirm(&app, &tenant, jar, &mut s, Some(HOLD_EXPIRED)).await;
+                return render_confirm(&app, &tenant, jar, &mut s, Some("hold-expired")).await;
             }
             Confirmed::NoticeAlreadyBooked => {
-                return render_confirm(
-                    &app,
-                    &tenant,
-                    jar,
-                    &mut s,
-                    Some(super::entry::ALREADY_BOOKED),
-                )
-                .await;
+                return render_confirm(&app, &tenant, jar, &mut s, Some("already-booked")).await;
             }
             Confirmed::ReceiptTaken => continue,
         }

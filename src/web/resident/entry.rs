@@ -11,13 +11,14 @@ use serde::Serialize;
 use super::{base_context, load_tenant, mails};
 use crate::app::AppState;
 use crate::core::resident_input::{
-    self, EmailAddress, NumberFormat, birthdate_from_parts, format_date_ja, parse_birthdate,
-    year_label,
+    self, EmailAddress, NumberFormat, birthdate_from_parts, format_date_in, parse_birthdate,
+    year_label_in,
 };
 use crate::core::throttle;
 use crate::db::notices::{self, Notice};
 use crate::db::tenants::Tenant;
 use crate::db::{bookings, verifications};
+use crate::i18n::{Lang, Msg};
 use crate::secrets::random_token;
 use crate::web::PathParams;
 use crate::web::error::WebError;
@@ -25,9 +26,8 @@ use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::render;
 use crate::web::session::{self, ResidentData, check_csrf};
 
-pub const NOT_IDENTIFIED: &str = "交付対象を特定できませんでした。番号2も入力してください。";
-pub const NOT_FOUND_WITH_NUMBER2: &str =
-    "交付対象を特定できませんでした。番号2と誕生日をご確認ください。";
+/// Also said by the confirmation page when the notice was booked meanwhile (Japanese, for
+/// the console; residents get the message id `already-booked`).
 pub const ALREADY_BOOKED: &str = "この交付通知書はすでに予約済みです。予約内容の確認・変更・取消は「予約を照会する」から行ってください。";
 
 /// One person's block on the entry form, as typed, with its messages.
@@ -43,7 +43,7 @@ struct PersonEntry {
     show_number2: bool,
     /// "1972年4月15日(昭和47年)" once the birthdate parsed: show what was understood.
     understood: Option<String>,
-    errors: BTreeMap<&'static str, String>,
+    errors: BTreeMap<&'static str, Msg>,
 }
 
 #[derive(Serialize)]
@@ -74,11 +74,11 @@ struct EntryPage {
     people: Vec<PersonEntry>,
     email: String,
     email_confirm: String,
-    errors: BTreeMap<&'static str, String>,
+    errors: BTreeMap<&'static str, Msg>,
     /// A proof-of-work challenge to solve before the numbers are checked again.
     challenge: Option<ChallengeView>,
     /// A message for the whole form (a rate limit), not for one field.
-    notice: Option<String>,
+    notice: Option<Msg>,
 }
 
 fn render_entry(
@@ -88,21 +88,22 @@ fn render_entry(
     page: &EntryPage,
 ) -> Result<Response, WebError> {
     let (jar, mut ctx) = base_context(app, tenant, jar);
+    let lang = Lang::current();
     let this_year = app.clock.today().year();
     let years: Vec<YearOption> = (1900..=this_year)
         .rev()
         .map(|y| YearOption {
             value: y,
-            label: year_label(y),
+            label: year_label_in(lang, y),
         })
         .collect();
     let number1_help = NumberFormat::parse(&tenant.number1_format)
-        .map(|f| f.describe())
+        .map(|f| f.describe_in(lang))
         .unwrap_or_default();
     let number2_help = NumberFormat::parse(&tenant.number2_format)
-        .map(|f| f.describe())
+        .map(|f| f.describe_in(lang))
         .unwrap_or_default();
-    let mut summary: Vec<(String, String)> = Vec::new();
+    let mut summary: Vec<(String, Msg)> = Vec::new();
     for (field, message) in &page.errors {
         summary.push((field.to_string(), message.clone()));
     }
@@ -110,10 +111,14 @@ fn render_entry(
         for (field, message) in &p.errors {
             summary.push((
                 format!("{field}_{}", p.index),
-                format!("{}人目: {message}", p.index),
+                Msg::new("summary-person")
+                    .arg("n", p.index)
+                    .arg("message", message.clone()),
             ));
         }
     }
+    // The language switch sends this form, so what was typed survives the switch.
+    ctx.insert("lang_form", "entry-form");
     ctx.insert("party", &page.party);
     ctx.insert("challenge", &page.challenge);
     ctx.insert("error_notice", &page.notice);
@@ -205,7 +210,7 @@ async fn identify(
                 None => {
                     unknown.push(number1.clone());
                     p.errors
-                        .insert("number2", NOT_FOUND_WITH_NUMBER2.to_string());
+                        .insert("number2", Msg::new("not-found-with-number2"));
                 }
             }
             continue;
@@ -219,7 +224,7 @@ async fn identify(
             }
             // The same words either way: they must not tell whether the number exists.
             p.show_number2 = true;
-            p.errors.insert("number2", NOT_IDENTIFIED.to_string());
+            p.errors.insert("number2", Msg::new("not-identified"));
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -227,10 +232,7 @@ async fn identify(
         if let Some(n) = n
             && !seen.insert(n.id)
         {
-            p.errors.insert(
-                "number1",
-                "同じ交付通知書が重複して入力されています。".to_string(),
-            );
+            p.errors.insert("number1", Msg::new("duplicate-notice"));
         }
     }
     if people.iter().all(|p| p.errors.is_empty()) && found.iter().all(Option::is_some) {
@@ -238,7 +240,7 @@ async fn identify(
         let booked = bookings::notices_with_active_booking(&app.db, &ids).await?;
         for (p, n) in people.iter_mut().zip(found.iter()) {
             if n.as_ref().is_some_and(|n| booked.contains(&n.id)) {
-                p.errors.insert("number1", ALREADY_BOOKED.to_string());
+                p.errors.insert("number1", Msg::new("already-booked"));
             }
         }
     }
@@ -261,13 +263,14 @@ fn typed_person(form: &HashMap<String, String>, index: usize) -> PersonEntry {
 }
 
 /// The form again for `wanted` people, keeping what was typed for the first ones.
+/// `party_changed`: say that the number of people changed (not when only the language did).
 fn render_party_change(
     app: &AppState,
     tenant: &Tenant,
     jar: CookieJar,
     form: &HashMap<String, String>,
-    wanted: usize,
-    shown: usize,
+    (wanted, shown): (usize, usize),
+    party_changed: bool,
 ) -> Result<Response, WebError> {
     let people = (1..=wanted)
         .map(|index| {
@@ -287,7 +290,7 @@ fn render_party_change(
         jar,
         &EntryPage {
             party: wanted,
-            party_changed: true,
+            party_changed,
             people,
             email: field(form, "email"),
             email_confirm: field(form, "email_confirm"),
@@ -309,6 +312,17 @@ pub async fn submit(
     let tenant = load_tenant(&app, &slug).await?;
     let form: HashMap<String, String> = fields.into_iter().collect();
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
+    // The language switch in the header: remember the choice and show the same form, as
+    // typed and unchecked, in the new language.
+    if let Some(to) = Lang::parse(&field(&form, "switch_lang")) {
+        let shown = parse_party(&field(&form, "shown_party"), &tenant).unwrap_or(1);
+        let jar = jar.add(crate::web::lang::cookie(&app, to));
+        let here = crate::i18n::current_here();
+        return crate::i18n::REQUEST
+            .sync_scope(crate::i18n::RequestLang { lang: to, here }, || {
+                render_party_change(&app, &tenant, jar, &form, (shown, shown), false)
+            });
+    }
     let today = app.clock.today();
     let mut errors = BTreeMap::new();
     // The form shows `shown_party` people; `party` is what the select says now. They differ
@@ -318,16 +332,13 @@ pub async fn submit(
     let shown = parse_party(&field(&form, "shown_party"), &tenant);
     let party = match (parse_party(&field(&form, "party"), &tenant), shown) {
         (Some(wanted), Some(shown)) if wanted != shown => {
-            return render_party_change(&app, &tenant, jar, &form, wanted, shown);
+            return render_party_change(&app, &tenant, jar, &form, (wanted, shown), true);
         }
         (Some(n), _) => n,
         (None, _) => {
             errors.insert(
                 "party",
-                format!(
-                    "同時に予約する人数は1〜{}人の中から選んでください。",
-                    tenant.max_party_size
-                ),
+                Msg::new("party-range").arg("max", tenant.max_party_size),
             );
             shown.unwrap_or(1)
         }
@@ -344,7 +355,7 @@ pub async fn submit(
         let mut p = typed_person(&form, index);
         let number1 = number1_format
             .parse_number("番号1", &p.number1)
-            .map_err(|e| p.errors.insert("number1", e.message()))
+            .map_err(|e| p.errors.insert("number1", e.msg()))
             .ok();
         let birthdate = if !p.birth_text.trim().is_empty() {
             parse_birthdate(&p.birth_text, today)
@@ -353,18 +364,18 @@ pub async fn submit(
         };
         let birthdate = match birthdate {
             Ok(d) => {
-                p.understood = Some(format_date_ja(d));
+                p.understood = Some(format_date_in(Lang::current(), d));
                 Some(d)
             }
             Err(e) => {
-                p.errors.insert("birthdate", e.message());
+                p.errors.insert("birthdate", e.msg());
                 None
             }
         };
         let number2 = if p.show_number2 && !p.number2.trim().is_empty() {
             number2_format
                 .parse_number("番号2", &p.number2)
-                .map_err(|e| p.errors.insert("number2", e.message()))
+                .map_err(|e| p.errors.insert("number2", e.msg()))
                 .ok()
         } else {
             None
@@ -377,16 +388,12 @@ pub async fn submit(
     let email = match EmailAddress::parse(&email_input) {
         Ok(e) => {
             if !resident_input::confirm_matches(&e, &email_confirm) {
-                errors.insert(
-                    "email_confirm",
-                    "確認用のメールアドレスが一致しません。同じメールアドレスを入力してください。"
-                        .to_string(),
-                );
+                errors.insert("email_confirm", Msg::new("email-mismatch"));
             }
             Some(e)
         }
         Err(e) => {
-            errors.insert("email", e.message());
+            errors.insert("email", e.msg());
             None
         }
     };
@@ -478,7 +485,8 @@ pub async fn submit(
     let token = random_token(20);
     let now = app.clock.now_unix();
     let expires_at = now + i64::from(tenant.verification_ttl_min) * 60;
-    let mail = mails::verification(&app, &tenant, email.as_str(), &token, expires_at)?;
+    let lang = Lang::current();
+    let mail = mails::verification(&app, &tenant, email.as_str(), &token, expires_at, lang)?;
     let notice_ids: Vec<i64> = found.iter().map(|n| n.id).collect();
     let notice_ids_json = serde_json::to_string(&notice_ids).expect("ids serialise");
     verifications::create(
@@ -490,19 +498,20 @@ pub async fn submit(
             notice_ids: &notice_ids_json,
             expires_at,
             created_at: now,
+            lang: lang.code(),
         },
         &mail,
     )
     .await?;
     app.mail_wakeup.notify_one();
+    // The flash is put into words now, in the language of the page that sent the form.
     let summary = people
         .iter()
         .map(|p| {
-            format!(
-                "{}人目:誕生日 {}",
-                p.index,
-                p.understood.clone().unwrap_or_default()
-            )
+            Msg::new("sent-birthdate")
+                .arg("n", p.index)
+                .arg("date", p.understood.clone().unwrap_or_default())
+                .resolve(lang)
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -511,7 +520,13 @@ pub async fn submit(
         jar,
         tenant.id,
         ResidentData {
-            flash: Some(format!("{}\n送信先:{}", summary, email.as_str())),
+            flash: Some(format!(
+                "{}\n{}",
+                summary,
+                Msg::new("sent-to")
+                    .arg("email", email.as_str())
+                    .resolve(lang)
+            )),
             ..ResidentData::default()
         },
     )

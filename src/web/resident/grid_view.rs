@@ -7,6 +7,7 @@ use crate::core::grid::{self, BookingRules, Cell, GridWidth, SlotView};
 use crate::core::holidays;
 use crate::db::DbError;
 use crate::db::slots;
+use crate::i18n::{self, Lang, Msg};
 
 #[derive(Serialize)]
 pub struct DayHeader {
@@ -14,7 +15,7 @@ pub struct DayHeader {
     /// "12/1"
     label: String,
     /// "火"
-    weekday: &'static str,
+    weekday: String,
     /// "12月1日(火)" for screen readers
     long: String,
     /// weekday, saturday, sunday or holiday: colour and a word, never colour alone
@@ -41,9 +42,9 @@ pub struct RowView {
 pub struct GridView {
     /// wide or narrow: CSS shows one of the two
     width: &'static str,
-    width_label: &'static str,
+    width_label: String,
     /// how far << and >> move
-    far_label: &'static str,
+    far_label: String,
     days: Vec<DayHeader>,
     rows: Vec<RowView>,
     prev: Option<String>,
@@ -60,14 +61,18 @@ pub struct GridPair {
     pub narrow: GridView,
 }
 
-const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
-
-fn weekday_ja(d: Date) -> &'static str {
-    WEEKDAYS[d.weekday().number_days_from_monday() as usize]
+/// "12月1日(火)" / "Tue, December 1": a day said in full (screen readers, the range).
+fn day_long(lang: Lang, d: Date) -> String {
+    Msg::new("grid-day-long")
+        .arg("month", d.month() as u8)
+        .arg("monthname", d.month().to_string())
+        .arg("day", d.day())
+        .arg("weekday", i18n::weekday_short(lang, d))
+        .resolve(lang)
 }
 
-fn day_header(d: Date) -> DayHeader {
-    let weekday = weekday_ja(d);
+fn day_header(lang: Lang, d: Date) -> DayHeader {
+    let weekday = i18n::weekday_short(lang, d);
     let kind = if holidays::is_national_holiday(d) {
         "holiday"
     } else {
@@ -80,8 +85,8 @@ fn day_header(d: Date) -> DayHeader {
     DayHeader {
         iso: d.to_string(),
         label: format!("{}/{}", d.month() as u8, d.day()),
+        long: day_long(lang, d),
         weekday,
-        long: format!("{}月{}日({})", d.month() as u8, d.day(), weekday),
         kind,
     }
 }
@@ -93,8 +98,9 @@ fn view(
     width: GridWidth,
     page: grid::GridPage,
 ) -> GridView {
+    let lang = Lang::current();
     let g = grid::build_grid(slots, party, rules, page.first_day, page.days);
-    let days: Vec<DayHeader> = g.days.iter().map(|d| day_header(*d)).collect();
+    let days: Vec<DayHeader> = g.days.iter().map(|d| day_header(lang, *d)).collect();
     let rows =
         g.times
             .iter()
@@ -111,7 +117,11 @@ fn view(
                                 kind: "select",
                                 slot_id: Some(*slot_id),
                                 free: *free,
-                                label: format!("{} {} 空き{}", day.long, time, free),
+                                label: Msg::new("grid-cell-label")
+                                    .arg("day", day.long.as_str())
+                                    .arg("time", time.as_str())
+                                    .arg("free", *free)
+                                    .resolve(lang),
                             },
                             Cell::Unavailable { free, reason } => {
                                 let kind = match reason {
@@ -124,7 +134,10 @@ fn view(
                                     kind,
                                     slot_id: None,
                                     free: *free,
-                                    label: format!("{} {} 予約できません", day.long, time),
+                                    label: Msg::new("grid-cell-label-closed")
+                                        .arg("day", day.long.as_str())
+                                        .arg("time", time.as_str())
+                                        .resolve(lang),
                                 }
                             }
                             Cell::Empty => CellView {
@@ -142,23 +155,18 @@ fn view(
         .first_day
         .saturating_add(time::Duration::days(i64::from(page.days) - 1));
     let (width, width_label, far_label) = match width {
-        GridWidth::Wide => ("wide", "2週間表示", "1か月"),
-        GridWidth::Narrow => ("narrow", "1週間表示", "2週間"),
+        GridWidth::Wide => ("wide", lang.t("grid-wide"), lang.t("grid-far-wide")),
+        GridWidth::Narrow => ("narrow", lang.t("grid-narrow"), lang.t("grid-far-narrow")),
     };
     GridView {
         width,
         width_label,
         far_label,
         has_selectable: g.has_selectable(),
-        range: format!(
-            "{}月{}日({})〜{}月{}日({})",
-            page.first_day.month() as u8,
-            page.first_day.day(),
-            weekday_ja(page.first_day),
-            last.month() as u8,
-            last.day(),
-            weekday_ja(last)
-        ),
+        range: Msg::new("grid-range")
+            .arg("from", day_long(lang, page.first_day))
+            .arg("to", day_long(lang, last))
+            .resolve(lang),
         days,
         rows,
         prev: page.prev.map(|d| d.to_string()),

@@ -10,20 +10,20 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
 use super::apply::{
-    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, extended_message, extension_of, hold_run,
-    hold_view, not_extended_message, render_grid,
+    GridPageSpec, HoldOutcome, extended_message, extension_of, hold_run, hold_view,
+    not_extended_message, render_grid,
 };
 use super::mails::AboutBooking;
 use super::{base_context, grid_view, load_tenant, mails};
 use crate::app::AppState;
 use crate::core::deadline;
-use crate::core::grid::format_hhmm;
 use crate::core::receipt;
-use crate::core::resident_input::{NumberFormat, fold_number_input, format_date_with_weekday};
+use crate::core::resident_input::{NumberFormat, fold_number_input};
 use crate::core::throttle;
 use crate::db::bookings::{self, Booking, Changed, PasswordChange};
 use crate::db::holds;
 use crate::db::tenants::Tenant;
+use crate::i18n::{self, Lang, Msg};
 use crate::secrets::random_token;
 use crate::web::PathParams;
 use crate::web::error::WebError;
@@ -31,8 +31,8 @@ use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::render;
 use crate::web::session::{self, ResidentData, ResidentSession, check_csrf, constant_time_eq};
 
-/// Said for every failed lookup, whichever of the two was wrong.
-pub const LOOKUP_FAILED: &str = "受付番号またはパスワードが正しくありません。メールに記載された受付番号とパスワードをご確認ください。";
+/// Said for every failed lookup, whichever of the two was wrong (a message id).
+pub const LOOKUP_FAILED: &str = "lookup-failed";
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {
     form.get(name).cloned().unwrap_or_default()
@@ -62,16 +62,16 @@ pub async fn form(
 enum Throttled {
     None,
     Challenge(ChallengeView),
-    Notice(String),
+    Notice(Msg),
 }
 
 /// What was wrong with a lookup: a field left empty (said next to it), or a pair that
 /// matches no booking (said once for both, without telling which was wrong).
 #[derive(Default, Serialize)]
 struct LookupErrors {
-    receipt_number: Option<&'static str>,
-    password: Option<&'static str>,
-    mismatch: Option<&'static str>,
+    receipt_number: Option<Msg>,
+    password: Option<Msg>,
+    mismatch: Option<Msg>,
 }
 
 impl LookupErrors {
@@ -96,13 +96,13 @@ fn render_lookup(
     }
     ctx.insert("receipt_number", receipt_number);
     ctx.insert("errors", errors);
-    let mut summary: Vec<(&str, &str)> = Vec::new();
-    if let Some(m) = errors.mismatch {
+    let mut summary: Vec<(&str, &Msg)> = Vec::new();
+    if let Some(m) = &errors.mismatch {
         summary.push(("receipt_number", m));
     }
     for (id, message) in [
-        ("receipt_number", errors.receipt_number),
-        ("password", errors.password),
+        ("receipt_number", &errors.receipt_number),
+        ("password", &errors.password),
     ] {
         if let Some(m) = message {
             summary.push((id, m));
@@ -135,10 +135,8 @@ pub async fn submit(
         let errors = LookupErrors {
             receipt_number: receipt_number
                 .is_empty()
-                .then_some("受付番号を入力してください。"),
-            password: password
-                .is_empty()
-                .then_some("パスワードを入力してください。"),
+                .then(|| Msg::new("receipt-required")),
+            password: password.is_empty().then(|| Msg::new("password-required")),
             mismatch: None,
         };
         return render_lookup(
@@ -190,7 +188,7 @@ pub async fn submit(
     let Some(booking) = booking else {
         limits::failed(&app, &counted, &throttle::IDENTIFICATION).await?;
         let errors = LookupErrors {
-            mismatch: Some(LOOKUP_FAILED),
+            mismatch: Some(Msg::new(LOOKUP_FAILED)),
             ..LookupErrors::default()
         };
         return render_lookup(
@@ -250,7 +248,7 @@ struct PersonRow {
 struct BookingView {
     receipt_number: String,
     status: String,
-    status_label: &'static str,
+    status_label: String,
     date: String,
     time: String,
     party_size: i32,
@@ -288,25 +286,22 @@ pub async fn booking_context(
     let deadline_at = deadline::cancellation_deadline(start, tenant.cancel_deadline_hours);
     let can_change = booking.status == "booked"
         && deadline::can_cancel(start, tenant.cancel_deadline_hours, app.clock.now_jst());
+    let lang = Lang::current();
     let view = BookingView {
         receipt_number: receipt::format_receipt(&booking.receipt_number),
         status: booking.status.clone(),
-        status_label: match booking.status.as_str() {
-            "booked" => "予約済",
-            "visited" => "来庁済",
-            "no_show" => "不在",
-            _ => "取消済",
-        },
-        date: format_date_with_weekday(booking.day),
-        time: format!(
-            "{}〜{}",
-            format_hhmm(booking.start_min),
-            format_hhmm(booking.end_min)
-        ),
+        status_label: lang.t(match booking.status.as_str() {
+            "booked" => "status-booked",
+            "visited" => "status-visited",
+            "no_show" => "status-no-show",
+            _ => "status-cancelled",
+        }),
+        date: i18n::date_with_weekday(lang, booking.day),
+        time: i18n::time_range(lang, booking.start_min, booking.end_min),
         party_size: booking.party_size,
         email: booking.email.clone().unwrap_or_default(),
         email2: booking.email2.clone().unwrap_or_default(),
-        cancel_deadline: deadline::format_deadline_ja(deadline_at),
+        cancel_deadline: i18n::date_time(lang, deadline_at),
         can_change,
     };
     let counter = bookings::counter_of(&app.db, booking.counter_id).await?;
@@ -346,7 +341,7 @@ pub async fn print(
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
     ctx.insert(
         "printed_at",
-        &deadline::format_deadline_ja(app.clock.now_jst()),
+        &i18n::date_time(Lang::current(), app.clock.now_jst()),
     );
     Ok((jar, render(&app, "resident/booking_print.html", &ctx)?).into_response())
 }
@@ -358,25 +353,35 @@ async fn refuse_change(
     mut s: ResidentSession,
     booking: &Booking,
 ) -> Result<Response, WebError> {
+    let lang = Lang::current();
     s.data.flash = Some(if booking.status == "cancelled" {
         // Also what a repeated [取り消す] (double click, back button) ends on.
-        "この予約は取り消し済みです。".to_string()
+        lang.t("already-cancelled")
     } else if booking.status != "booked" {
-        "この予約は変更・取消できません。".to_string()
+        lang.t("cannot-change")
     } else {
         let start = deadline::slot_start(booking.day, booking.start_min);
-        format!(
-            "変更・取消の受付期限({})を過ぎています。{}",
-            deadline::format_deadline_ja(deadline::cancellation_deadline(
-                start,
-                tenant.cancel_deadline_hours
-            )),
-            if tenant.contact.is_empty() {
-                "窓口までお問い合わせください。".to_string()
-            } else {
-                format!("{}までお問い合わせください。", tenant.contact)
-            }
-        )
+        let passed = Msg::new("deadline-passed")
+            .arg(
+                "deadline",
+                i18n::date_time(
+                    lang,
+                    deadline::cancellation_deadline(start, tenant.cancel_deadline_hours),
+                ),
+            )
+            .resolve(lang);
+        let ask = if tenant.contact.is_empty() {
+            lang.t("ask-counter")
+        } else {
+            Msg::new("ask-contact")
+                .arg("contact", tenant.contact.as_str())
+                .resolve(lang)
+        };
+        // Two sentences: Japanese runs them together, English puts a space between.
+        match lang {
+            Lang::Ja => format!("{passed}{ask}"),
+            Lang::En => format!("{passed} {ask}"),
+        }
     });
     session::save(app, &s).await?;
     Ok(Redirect::to(&url(tenant, "")).into_response())
@@ -461,7 +466,7 @@ pub async fn change_choose(
             Ok(Redirect::to(&url(&tenant, "/change")).into_response())
         }
         Some(HoldOutcome::Taken(day)) => {
-            s.data.flash = Some(SLOT_TAKEN.to_string());
+            s.data.flash = Some(i18n::tr("slot-taken"));
             session::save(&app, &s).await?;
             Ok(Redirect::to(&url(&tenant, &format!("/slots?from={day}"))).into_response())
         }
@@ -489,7 +494,10 @@ pub async fn change_confirm(
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
     ctx.insert("hold", &hold_view(&hold, now, tenant.hold_ttl_min));
-    ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
+    ctx.insert(
+        "error",
+        &(!hold.is_live(now)).then(|| Msg::new("hold-expired")),
+    );
     if let Some(flash) = s.take_flash() {
         ctx.insert("flash", &flash);
         session::save(&app, &s).await?;
@@ -563,18 +571,19 @@ pub async fn change_submit(
         Changed::Changed | Changed::Replayed => {
             app.mail_wakeup.notify_one();
             s.data.change_hold_id = None;
-            s.data.flash = Some(format!(
-                "予約日時を {} {}〜{} に変更しました。受付番号は変わりません。",
-                format_date_with_weekday(hold.day),
-                format_hhmm(hold.start_min),
-                format_hhmm(hold.end_min)
-            ));
+            let lang = Lang::current();
+            s.data.flash = Some(
+                Msg::new("booking-changed")
+                    .arg("date", i18n::date_with_weekday(lang, hold.day))
+                    .arg("time", i18n::time_range(lang, hold.start_min, hold.end_min))
+                    .resolve(lang),
+            );
             session::save(&app, &s).await?;
             Ok(Redirect::to(&url(&tenant, "")).into_response())
         }
         Changed::HoldExpired => {
             s.data.change_hold_id = None;
-            s.data.flash = Some(HOLD_EXPIRED.to_string());
+            s.data.flash = Some(i18n::tr("hold-expired"));
             session::save(&app, &s).await?;
             Ok(Redirect::to(&url(&tenant, "/slots")).into_response())
         }
@@ -631,7 +640,7 @@ pub async fn cancel_submit(
     if let Some(hold_id) = s.data.change_hold_id.take() {
         holds::release(&app.db, hold_id).await?;
     }
-    s.data.flash = Some("予約を取り消しました。".to_string());
+    s.data.flash = Some(i18n::tr("booking-cancelled"));
     session::save(&app, &s).await?;
     Ok(Redirect::to(&url(&tenant, "")).into_response())
 }
@@ -661,7 +670,7 @@ pub async fn resend(
         (&per_client, &throttle::MAILS_PER_CLIENT),
     ] {
         if let Err(message) = limits::within(&app, counted, limit).await? {
-            s.data.flash = Some(message);
+            s.data.flash = Some(message.resolve(Lang::current()));
             session::save(&app, &s).await?;
             return Ok(Redirect::to(&url(&tenant, "")).into_response());
         }
@@ -677,7 +686,7 @@ pub async fn resend(
     )
     .await?;
     if mail.is_empty() {
-        s.data.flash = Some("この予約にはメールアドレスが登録されていません。".to_string());
+        s.data.flash = Some(i18n::tr("no-email-registered"));
         session::save(&app, &s).await?;
         return Ok(Redirect::to(&url(&tenant, "")).into_response());
     };
@@ -695,10 +704,7 @@ pub async fn resend(
     )
     .await?;
     app.mail_wakeup.notify_one();
-    s.data.flash = Some(
-        "予約完了通知メールを再送しました。パスワードは新しいものに変わりました。以前のパスワードは使えません。"
-            .to_string(),
-    );
+    s.data.flash = Some(i18n::tr("mail-resent"));
     session::save(&app, &s).await?;
     Ok(Redirect::to(&url(&tenant, "")).into_response())
 }

@@ -6,14 +6,13 @@ use time::Date;
 
 use crate::app::App;
 use crate::core::deadline;
-use crate::core::grid::format_hhmm;
 use crate::core::receipt;
-use crate::core::resident_input::format_date_with_weekday;
 use crate::db::bookings::{self, Booking, NewPerson};
 use crate::db::notices;
 use crate::db::notices::Notice;
 use crate::db::outbox::OutgoingMail;
 use crate::db::tenants::{Counter, Tenant};
+use crate::i18n::{self, Lang};
 use crate::web::error::WebError;
 
 /// What pages and mails show of a counter.
@@ -48,12 +47,13 @@ pub fn password_hash(app: &App, tenant_id: i64, receipt_number: &str, password: 
 fn render(
     app: &App,
     tenant: &Tenant,
+    lang: Lang,
     name: &str,
     ctx: &tera::Context,
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
     app.mail_templates
-        .render(name, ctx, to, Some(&tenant.slug))
+        .render_in(lang, name, ctx, to, Some(&tenant.slug))
         .map_err(|e| WebError::Internal(format!("mail template {name}: {e:?}")))
 }
 
@@ -79,6 +79,7 @@ pub fn verification(
     to: &str,
     token: &str,
     expires_at: i64,
+    lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
     let mut ctx = tenant_context(app, tenant);
     ctx.insert(
@@ -92,9 +93,9 @@ pub fn verification(
     );
     ctx.insert(
         "expires_at",
-        &deadline::format_deadline_ja(deadline::jst_from_unix(expires_at)),
+        &i18n::date_time(lang, deadline::jst_from_unix(expires_at)),
     );
-    render(app, tenant, "verification", &ctx, to)
+    render(app, tenant, lang, "verification", &ctx, to)
 }
 
 pub struct BookingFacts<'a> {
@@ -106,6 +107,8 @@ pub struct BookingFacts<'a> {
     pub end_min: i32,
     pub people: &'a [NewPerson],
     pub notices: &'a [Notice],
+    /// The language the mails are written in (the booking's).
+    pub lang: Lang,
 }
 
 #[derive(Serialize)]
@@ -135,14 +138,10 @@ fn booking_context(
     ctx.insert("counter_name", &counter.name);
     ctx.insert("counter_address", &counter.address);
     ctx.insert("directions", &counter.directions);
-    ctx.insert("date", &format_date_with_weekday(facts.day));
+    ctx.insert("date", &i18n::date_with_weekday(facts.lang, facts.day));
     ctx.insert(
         "time",
-        &format!(
-            "{}〜{}",
-            format_hhmm(facts.start_min),
-            format_hhmm(facts.end_min)
-        ),
+        &i18n::time_range(facts.lang, facts.start_min, facts.end_min),
     );
     let people: Vec<PersonLine> = facts
         .people
@@ -160,10 +159,10 @@ fn booking_context(
     let start = deadline::slot_start(facts.day, facts.start_min);
     ctx.insert(
         "cancel_deadline",
-        &deadline::format_deadline_ja(deadline::cancellation_deadline(
-            start,
-            tenant.cancel_deadline_hours,
-        )),
+        &i18n::date_time(
+            facts.lang,
+            deadline::cancellation_deadline(start, tenant.cancel_deadline_hours),
+        ),
     );
     ctx
 }
@@ -178,10 +177,14 @@ fn calendar(
 ) -> String {
     crate::core::ics::to_ics(&crate::core::ics::CalendarEvent {
         uid: format!("{}-{}@madoguchi", tenant.slug, facts.receipt_number),
-        summary: format!("{} マイナンバーカード受取", tenant.name),
+        summary: match facts.lang {
+            Lang::Ja => format!("{} マイナンバーカード受取", tenant.name),
+            Lang::En => format!("My Number Card pickup ({})", tenant.name),
+        },
         location: format!("{} {}", counter.name, counter.address),
         description: format!(
-            "受付番号: {}\n{}",
+            "{}: {}\n{}",
+            facts.lang.t("receipt-number"),
             receipt::format_receipt(facts.receipt_number),
             counter.directions
         ),
@@ -201,7 +204,7 @@ pub fn booking_confirmed(
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    let mut mail = render(app, tenant, "booking_confirmed", &ctx, to)?;
+    let mut mail = render(app, tenant, facts.lang, "booking_confirmed", &ctx, to)?;
     mail.ics = Some(calendar(
         tenant,
         counter,
@@ -220,7 +223,7 @@ pub fn booking_changed(
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    let mut mail = render(app, tenant, "booking_changed", &ctx, to)?;
+    let mut mail = render(app, tenant, facts.lang, "booking_changed", &ctx, to)?;
     mail.ics = Some(calendar(
         tenant,
         counter,
@@ -239,7 +242,7 @@ pub fn booking_cancelled(
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    let mut mail = render(app, tenant, "booking_cancelled", &ctx, to)?;
+    let mut mail = render(app, tenant, facts.lang, "booking_cancelled", &ctx, to)?;
     mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix(), true));
     Ok(mail)
 }
@@ -295,6 +298,7 @@ pub async fn about_booking(
         end_min,
         people: &new_people,
         notices: &notices,
+        lang: Lang::from_stored(&booking.lang),
     };
     addresses
         .into_iter()

@@ -160,12 +160,26 @@ pub async fn login(
     let checks = Counted::client(&app, "check:client", client);
     if let Err(message) = limits::within(&app, &checks, &throttle::SECRET_CHECKS_PER_CLIENT).await?
     {
-        return render_login(&app, &tenant, jar, &login, Some(&message), None);
+        return render_login(
+            &app,
+            &tenant,
+            jar,
+            &login,
+            Some(&message.resolve(crate::i18n::Lang::Ja)),
+            None,
+        );
     }
     if let Admission::Locked(message) =
         limits::admit(&app, &by_login, &throttle::STAFF_LOGIN, "").await?
     {
-        return render_login(&app, &tenant, jar, &login, Some(&message), None);
+        return render_login(
+            &app,
+            &tenant,
+            jar,
+            &login,
+            Some(&message.resolve(crate::i18n::Lang::Ja)),
+            None,
+        );
     }
     match limits::admit(
         &app,
@@ -180,7 +194,14 @@ pub async fn login(
             return render_login(&app, &tenant, jar, &login, None, Some(&c));
         }
         Admission::Locked(message) => {
-            return render_login(&app, &tenant, jar, &login, Some(&message), None);
+            return render_login(
+                &app,
+                &tenant,
+                jar,
+                &login,
+                Some(&message.resolve(crate::i18n::Lang::Ja)),
+                None,
+            );
         }
     }
     let user = staff::find_by_login(&app.db, tenant.id, &login).await?;

@@ -579,7 +579,10 @@ pub async fn book(
         p.name = t.name.clone();
         p.kana = t.kana.clone();
         p.phone = t.phone.clone();
-        p.errors = e;
+        p.errors = e
+            .into_iter()
+            .map(|(k, m)| (k, m.resolve(crate::i18n::Lang::Ja)))
+            .collect();
     }
     let mut errors = HashMap::new();
     let email_input = field(&form, "email");
@@ -638,6 +641,8 @@ pub async fn book(
                     end_min: hold.end_min,
                     people: &new_people,
                     notices: &notice_rows,
+                    // A clerk's phone booking: its mails are in Japanese.
+                    lang: crate::i18n::Lang::Ja,
                 },
                 e.as_str(),
             )?],
@@ -665,6 +670,7 @@ pub async fn book(
                 idempotency_key: &data.phone.idempotency_key,
                 people: &new_people,
                 source: "phone",
+                lang: "ja",
                 now: app.clock.now_unix(),
                 by_staff: Some(ByStaff {
                     staff_user_id: staff.user.id,

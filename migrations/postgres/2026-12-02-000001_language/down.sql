@@ -1,0 +1,2 @@
+ALTER TABLE bookings DROP COLUMN lang;
+ALTER TABLE email_verifications DROP COLUMN lang;

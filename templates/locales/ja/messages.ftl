@@ -1,0 +1,39 @@
+# Messages the resident handlers make (src/web/resident/*.rs): field errors, flashes,
+# the pages that only say one thing.
+
+hold-expired = 仮押さえの有効期限が切れました。入力へ戻って予約日時を再設定してください。
+slot-taken = 選択された日時は、ほかの方の予約が入ったため予約できませんでした。別の日時を選択してください。
+hold-extended = 仮押さえを延長しました。{ $time }まで有効です。
+hold-not-extended-cap = 仮押さえはこれ以上延長できません。{ $time }までに予約を確定してください。
+hold-placed = { $date } { $time } を仮押さえしました。{ $until }までに[確認へ進む]から予約を確定してください。
+party-notice = { $n }名様分の予約のため、連続して{ $n }枠の予約枠が必要です。
+not-identified = 交付対象を特定できませんでした。番号2も入力してください。
+not-found-with-number2 = 交付対象を特定できませんでした。番号2と誕生日をご確認ください。
+already-booked = この交付通知書はすでに予約済みです。予約内容の確認・変更・取消は「予約を照会する」から行ってください。
+duplicate-notice = 同じ交付通知書が重複して入力されています。
+party-range = 同時に予約する人数は1〜{ $max }人の中から選んでください。
+email-mismatch = 確認用のメールアドレスが一致しません。同じメールアドレスを入力してください。
+name-required = 氏名を入力してください。
+counter-required = 交付窓口を選択してください。
+hold-required = 予約日時を選択してください。
+no-application-title = 申込情報が見つかりません
+no-application = 申込の有効期限が切れたか、別のブラウザで開かれた可能性があります。お手数ですが、最初から操作をやり直してください。
+link-expired-title = URLの有効期限が切れています
+link-expired = 連絡先アドレス確認メールのURLは有効期限が過ぎています。お手数ですが、最初から操作をやり直してください。
+link-used-title = このURLはすでに使用されています
+link-used = 連絡先アドレス確認メールのURLは一度しか使えません。お手数ですが、最初から操作をやり直してください。
+link-unknown-title = URLが正しくありません
+link-unknown = メールに記載されたURLを、途中で切れないように開いてください。解決しない場合は、最初から操作をやり直してください。
+receipt-required = 受付番号を入力してください。
+password-required = パスワードを入力してください。
+lookup-failed = 受付番号またはパスワードが正しくありません。メールに記載された受付番号とパスワードをご確認ください。
+already-cancelled = この予約は取り消し済みです。
+cannot-change = この予約は変更・取消できません。
+deadline-passed = 変更・取消の受付期限({ $deadline })を過ぎています。
+booking-changed = 予約日時を { $date } { $time } に変更しました。受付番号は変わりません。
+booking-cancelled = 予約を取り消しました。
+no-email-registered = この予約にはメールアドレスが登録されていません。
+mail-resent = 予約完了通知メールを再送しました。パスワードは新しいものに変わりました。以前のパスワードは使えません。
+deadline-at-start = 予約日時まで
+deadline-days = 予約日時の{ $n }日前まで
+deadline-hours = 予約日時の{ $n }時間前まで
