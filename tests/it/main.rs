@@ -2,6 +2,7 @@
 mod backup;
 mod common;
 mod crash;
+mod forms;
 mod foundation;
 mod holds_release;
 mod limits;

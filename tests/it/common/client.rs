@@ -242,6 +242,16 @@ impl Client {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
+    /// POSTs `body` as it is, labelled as a urlencoded form: for bytes no browser would send.
+    pub async fn post_raw(&mut self, path: &str, body: Vec<u8>) -> Page {
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = self.cookie_header() {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
     /// POSTs a multipart/form-data body as a browser does for a form with a file input:
     /// `fields` as text parts, then each file as (field name, file name, bytes).
     pub async fn post_multipart(
