@@ -5,6 +5,7 @@ mod crash;
 mod forms;
 mod foundation;
 mod holds_release;
+mod instances;
 mod limits;
 mod logs;
 mod mail;

@@ -157,6 +157,13 @@ impl Client {
         self.cookies.get(name).map(String::as_str)
     }
 
+    /// This client with `other`'s cookies: the same browser, its next request reaching
+    /// another app instance.
+    pub fn with_cookies_of(mut self, other: &Client) -> Client {
+        self.cookies = other.cookies.clone();
+        self
+    }
+
     /// Puts a cookie into this client's store as if someone else had planted it there.
     pub fn set_cookie(&mut self, name: &str, value: &str) {
         self.cookies.insert(name.to_string(), value.to_string());
