@@ -56,4 +56,17 @@ mod tests {
         assert_eq!(mask_number("ABCDEFGHIJKLMNOPQR"), "ABC-*************QR");
         assert_eq!(mask_number("ABC"), "***");
     }
+
+    proptest::proptest! {
+        /// A masked number never shows more than five of its characters, keeps its length
+        /// in stars, and grouping a receipt only adds hyphens.
+        #[test]
+        fn masking_hides_all_but_five_and_grouping_only_adds_hyphens(number in "[A-Z0-9あ-ん]{0,30}") {
+            let masked = mask_number(&number);
+            let shown = masked.chars().filter(|c| *c != '*' && *c != '-').count();
+            proptest::prop_assert!(shown <= 5, "{}", masked);
+            proptest::prop_assert_eq!(masked.chars().filter(|c| *c != '-').count(), number.chars().count());
+            proptest::prop_assert_eq!(format_receipt(&number).replace('-', ""), number.clone());
+        }
+    }
 }

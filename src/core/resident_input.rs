@@ -2152,6 +2152,29 @@ mod tests {
         }
 
         #[test]
+        fn phone_numbers_are_digits_and_read_back(input in prop_oneof![any::<String>(), tricky_string(), "[0-9０-９()（） ー－-]{0,20}"]) {
+            if let Ok(digits) = parse_phone(&input) {
+                prop_assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", digits);
+                prop_assert_eq!(parse_phone(&digits), Ok(digits.clone()));
+            }
+        }
+
+        #[test]
+        fn phone_numbers_typed_any_width_give_the_same_digits(
+            digits in "0[1-9][0-9]{8,9}",
+            full_width in any::<bool>(),
+            hyphen in prop::sample::select(vec!["-", "ー", "－", " ", ""]),
+        ) {
+            let grouped = format!("{}{hyphen}{}{hyphen}{}", &digits[..3], &digits[3..6], &digits[6..]);
+            let typed: String = if full_width {
+                grouped.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect()
+            } else {
+                grouped
+            };
+            prop_assert_eq!(parse_phone(&typed), Ok(digits.clone()));
+        }
+
+        #[test]
         fn small_helpers_never_panic(input in prop_oneof![any::<String>(), tricky_string()]) {
             let _ = parse_phone(&input);
             let _ = fold_digits(&input);

@@ -10,6 +10,9 @@ pub enum WebError {
     NotFound,
     /// A form post without a valid CSRF token (usually an expired cookie).
     Forbidden,
+    /// A form body no browser sends from what a person types (a NUL character): refused
+    /// before any handler, as PostgreSQL cannot store it in text.
+    BadInput,
     /// The database or pool is unreachable: 503 so a load balancer can retry elsewhere.
     Unavailable(String),
     Internal(String),
@@ -49,6 +52,11 @@ impl IntoResponse for WebError {
                 StatusCode::FORBIDDEN,
                 "この画面の有効期限が切れました",
                 "お手数ですが、前の画面に戻って再読み込みしてから、もう一度操作してください。",
+            ),
+            WebError::BadInput => page(
+                StatusCode::BAD_REQUEST,
+                "入力内容を読み取れませんでした",
+                "使用できない文字が含まれています。前の画面に戻り、入力内容を確かめてから、もう一度お試しください。",
             ),
             WebError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");

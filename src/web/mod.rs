@@ -90,6 +90,7 @@ pub fn router(app: AppState) -> Router {
         .route("/dev/samples", get(dev::samples))
         .route("/dev/mailbox", get(dev_mailbox::list))
         .route("/dev/mailbox/{id}", get(dev_mailbox::show))
+        .layer(axum::middleware::from_fn(refuse_nul_in_forms))
         // Forms are small: 1 MB is plenty and bounds what a client can make us read.
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         // The notice import takes files of up to 20 MB under its own limit.
@@ -155,6 +156,38 @@ pub fn router(app: AppState) -> Router {
             hsts,
         ))
         .with_state(app)
+}
+
+/// Refuses a urlencoded form whose body holds a NUL character (raw or as `%00`). Nobody
+/// types one, PostgreSQL text cannot hold one (the query fails: a 500 for the visitor), and
+/// SQLite would store it and cut strings short in other programs. Checked once here for
+/// every form rather than in each handler. Runs inside the body limit, so what it reads is
+/// bounded.
+async fn refuse_nul_in_forms(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let is_form = request.method() == axum::http::Method::POST
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        // Over the body limit (or the client went away).
+        Err(_) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    if bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00") {
+        return error::WebError::BadInput.into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// Renders `name` with `context`; a template error is a logged 500, never shown.

@@ -666,3 +666,33 @@ async fn pages_carry_the_security_headers(backend: Backend) {
     );
 }
 on_both_databases!(pages_carry_the_security_headers);
+
+/// Sixty checks of a secret per client in ten minutes, right or wrong: the 61st lookup
+/// is refused even with the right password, and another client is not affected.
+async fn sixty_secret_checks_per_client_in_ten_minutes(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    let (receipt, password) = crate::resident::book(&app, &[&s[3]], "checks@example.jp").await;
+    let mut client = app.client();
+    for i in 0..60 {
+        let found = lookup(&mut client, &receipt, &password, "").await;
+        assert_eq!(
+            found.location.as_deref(),
+            Some("/t/demo/booking"),
+            "check {i}"
+        );
+    }
+    let refused = lookup(&mut client, &receipt, &password, "").await;
+    assert_ne!(refused.location.as_deref(), Some("/t/demo/booking"));
+    refused.assert_text("受付を一時的に止めています");
+    let mut other = app.client();
+    let found = lookup(&mut other, &receipt, &password, "").await;
+    assert_eq!(found.location.as_deref(), Some("/t/demo/booking"));
+    // Ten minutes later the client may check again.
+    app.clock.advance(10 * 60);
+    let found = lookup(&mut client, &receipt, &password, "").await;
+    assert_eq!(found.location.as_deref(), Some("/t/demo/booking"));
+}
+on_both_databases!(sixty_secret_checks_per_client_in_ten_minutes);

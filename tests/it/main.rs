@@ -2,9 +2,11 @@
 mod backup;
 mod common;
 mod crash;
+mod forms;
 mod foundation;
 mod holds_release;
 mod i18n;
+mod instances;
 mod limits;
 mod logs;
 mod mail;

@@ -671,6 +671,31 @@ mod tests {
         assert_eq!(parse_day(""), None);
     }
 
+    proptest::proptest! {
+        /// Any day, written as staff write dates (ISO, slashes without zeros, full-width
+        /// with 年月日, compact), reads back as that day; any other text never panics.
+        #[test]
+        fn staff_dates_read_back_in_every_writing(
+            julian in 2_400_000i32..2_500_000,
+            junk in proptest::prelude::any::<String>(),
+        ) {
+            let day = Date::from_julian_day(julian).unwrap();
+            let (y, m, d) = (day.year(), u8::from(day.month()), day.day());
+            let full_width = |s: String| -> String {
+                s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect()
+            };
+            for written in [
+                format!("{y:04}-{m:02}-{d:02}"),
+                format!("{y}/{m}/{d}"),
+                full_width(format!("{y}年{m}月{d}日")),
+                format!("{y:04}{m:02}{d:02}"),
+            ] {
+                proptest::prop_assert_eq!(parse_day(&written), Some(day), "{}", written);
+            }
+            let _ = parse_day(&junk);
+        }
+    }
+
     #[test]
     fn messages_come_only_from_fixed_codes() {
         assert_eq!(

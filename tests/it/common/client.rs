@@ -157,6 +157,13 @@ impl Client {
         self.cookies.get(name).map(String::as_str)
     }
 
+    /// This client with `other`'s cookies: the same browser, its next request reaching
+    /// another app instance.
+    pub fn with_cookies_of(mut self, other: &Client) -> Client {
+        self.cookies = other.cookies.clone();
+        self
+    }
+
     /// Puts a cookie into this client's store as if someone else had planted it there.
     pub fn set_cookie(&mut self, name: &str, value: &str) {
         self.cookies.insert(name.to_string(), value.to_string());
@@ -234,6 +241,16 @@ impl Client {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = self.cookie_header() {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// POSTs `body` as it is, labelled as a urlencoded form: for bytes no browser would send.
+    pub async fn post_raw(&mut self, path: &str, body: Vec<u8>) -> Page {
         let mut req =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = self.cookie_header() {
