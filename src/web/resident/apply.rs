@@ -332,10 +332,8 @@ async fn render_form(
         .await?
         .map(|h| hold_view(&h, now, tenant.hold_ttl_min));
     let fields = recipient_fields(tenant);
-    let mut summary: Vec<(String, Msg)> = errors
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    // In the order of the fields on the page: each person, then counter, time, address.
+    let mut summary: Vec<(String, Msg)> = Vec::new();
     for p in &people {
         for (k, v) in &p.errors {
             summary.push((
@@ -344,6 +342,11 @@ async fn render_form(
                     .arg("n", p.index)
                     .arg("message", v.clone()),
             ));
+        }
+    }
+    for field in ["counter", "hold", "email2"] {
+        if let Some(v) = errors.get(field) {
+            summary.push((field.to_string(), v.clone()));
         }
     }
     let status = if summary.is_empty() {

@@ -103,9 +103,11 @@ fn render_entry(
     let number2_help = NumberFormat::parse(&tenant.number2_format)
         .map(|f| f.describe_in(lang))
         .unwrap_or_default();
+    // In the order of the fields on the page: the number of people, each person, the
+    // addresses (a screen reader user goes down the summary as down the form).
     let mut summary: Vec<(String, Msg)> = Vec::new();
-    for (field, message) in &page.errors {
-        summary.push((field.to_string(), message.clone()));
+    if let Some(message) = page.errors.get("party") {
+        summary.push(("party".to_string(), message.clone()));
     }
     for p in &page.people {
         for (field, message) in &p.errors {
@@ -115,6 +117,11 @@ fn render_entry(
                     .arg("n", p.index)
                     .arg("message", message.clone()),
             ));
+        }
+    }
+    for field in ["email", "email_confirm"] {
+        if let Some(message) = page.errors.get(field) {
+            summary.push((field.to_string(), message.clone()));
         }
     }
     // The language switch sends this form, so what was typed survives the switch.
