@@ -30,12 +30,16 @@ impl From<DbError> for WebError {
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {
     // A fixed page: no template engine, so it renders even when templates are what failed.
+    // In the resident's language (the console's requests are always Japanese).
+    let lang = crate::i18n::Lang::current();
+    let (title, message, top) = (lang.t(title), lang.t(message), lang.t("error-page-top"));
+    let code = lang.code();
     let body = format!(
-        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
          <body><main id=\"main\" class=\"container\"><h1>{title}</h1><p>{message}</p>\
-         <p><a href=\"/\">トップページへ</a></p></main></body></html>"
+         <p><a href=\"/\">{top}</a></p></main></body></html>"
     );
     (status, Html(body)).into_response()
 }
@@ -45,13 +49,13 @@ impl IntoResponse for WebError {
         match self {
             WebError::NotFound => page(
                 StatusCode::NOT_FOUND,
-                "ページが見つかりません",
-                "お探しのページは見つかりませんでした。URLをご確認ください。",
+                "error-page-not-found-title",
+                "error-page-not-found",
             ),
             WebError::Forbidden => page(
                 StatusCode::FORBIDDEN,
-                "この画面の有効期限が切れました",
-                "お手数ですが、前の画面に戻って再読み込みしてから、もう一度操作してください。",
+                "error-page-expired-title",
+                "error-page-expired",
             ),
             WebError::BadInput => page(
                 StatusCode::BAD_REQUEST,
@@ -62,16 +66,16 @@ impl IntoResponse for WebError {
                 tracing::error!(%detail, "database unavailable");
                 page(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "ただいま混み合っています",
-                    "しばらくしてからもう一度お試しください。",
+                    "error-page-busy-title",
+                    "error-page-busy",
                 )
             }
             WebError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 page(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "エラーが発生しました",
-                    "申し訳ありません。しばらくしてからもう一度お試しください。",
+                    "error-page-internal-title",
+                    "error-page-internal",
                 )
             }
         }

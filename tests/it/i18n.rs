@@ -352,6 +352,11 @@ async fn the_switch_is_remembered_and_keeps_what_was_typed(backend: Backend) {
     let login = client.get("/t/demo/staff/login").await;
     assert!(login.body.contains("lang=\"ja\""), "{}", login.text());
     login.assert_no_text("English");
+    // Even the fixed error pages follow the choice.
+    let missing = client.get("/t/demo/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("<html lang=\"en\">"));
+    missing.assert_text("Page not found");
 }
 on_both_databases!(the_switch_is_remembered_and_keeps_what_was_typed);
 

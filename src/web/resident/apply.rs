@@ -332,18 +332,35 @@ async fn render_form(
         .await?
         .map(|h| hold_view(&h, now, tenant.hold_ttl_min));
     let fields = recipient_fields(tenant);
-    let mut summary: Vec<(String, Msg)> = errors
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    // In the order of the fields on the page: each person, then counter, time, address.
+    debug_assert!(
+        errors
+            .keys()
+            .all(|k| ["counter", "hold", "email2"].contains(k))
+    );
+    let mut summary: Vec<(String, Msg)> = Vec::new();
     for p in &people {
-        for (k, v) in &p.errors {
+        // Every field with an error is one the summary knows the place of.
+        debug_assert!(
+            p.errors
+                .keys()
+                .all(|k| ["name", "kana", "phone"].contains(k))
+        );
+        let in_page_order = ["name", "kana", "phone"]
+            .into_iter()
+            .filter_map(|f| p.errors.get_key_value(f));
+        for (k, v) in in_page_order {
             summary.push((
                 format!("{k}_{}", p.index),
                 Msg::new("summary-person")
                     .arg("n", p.index)
                     .arg("message", v.clone()),
             ));
+        }
+    }
+    for field in ["counter", "hold", "email2"] {
+        if let Some(v) = errors.get(field) {
+            summary.push((field.to_string(), v.clone()));
         }
     }
     let status = if summary.is_empty() {

@@ -103,18 +103,39 @@ fn render_entry(
     let number2_help = NumberFormat::parse(&tenant.number2_format)
         .map(|f| f.describe_in(lang))
         .unwrap_or_default();
+    // In the order of the fields on the page: the number of people, each person, the
+    // addresses (a screen reader user goes down the summary as down the form).
+    debug_assert!(
+        page.errors
+            .keys()
+            .all(|k| ["party", "email", "email_confirm"].contains(k))
+    );
     let mut summary: Vec<(String, Msg)> = Vec::new();
-    for (field, message) in &page.errors {
-        summary.push((field.to_string(), message.clone()));
+    if let Some(message) = page.errors.get("party") {
+        summary.push(("party".to_string(), message.clone()));
     }
     for p in &page.people {
-        for (field, message) in &p.errors {
+        // Every field with an error is one the summary knows the place of.
+        debug_assert!(
+            p.errors
+                .keys()
+                .all(|k| ["number1", "birthdate", "number2"].contains(k))
+        );
+        let in_page_order = ["number1", "birthdate", "number2"]
+            .into_iter()
+            .filter_map(|f| p.errors.get_key_value(f));
+        for (field, message) in in_page_order {
             summary.push((
                 format!("{field}_{}", p.index),
                 Msg::new("summary-person")
                     .arg("n", p.index)
                     .arg("message", message.clone()),
             ));
+        }
+    }
+    for field in ["email", "email_confirm"] {
+        if let Some(message) = page.errors.get(field) {
+            summary.push((field.to_string(), message.clone()));
         }
     }
     // The language switch sends this form, so what was typed survives the switch.

@@ -40,3 +40,14 @@ deadline-hours = { $n ->
     [one] until { $n } hour before the booked time
    *[other] until { $n } hours before the booked time
 }
+
+# The fixed error pages (src/web/error.rs).
+error-page-top = To the top page
+error-page-not-found-title = Page not found
+error-page-not-found = The page you were looking for was not found. Please check the address.
+error-page-expired-title = This page has expired
+error-page-expired = Please go back to the previous page, reload it and try again.
+error-page-busy-title = The service is busy
+error-page-busy = Please try again in a little while.
+error-page-internal-title = An error occurred
+error-page-internal = We are sorry. Please try again in a little while.

@@ -37,3 +37,14 @@ mail-resent = 予約完了通知メールを再送しました。パスワード
 deadline-at-start = 予約日時まで
 deadline-days = 予約日時の{ $n }日前まで
 deadline-hours = 予約日時の{ $n }時間前まで
+
+# The fixed error pages (src/web/error.rs).
+error-page-top = トップページへ
+error-page-not-found-title = ページが見つかりません
+error-page-not-found = お探しのページは見つかりませんでした。URLをご確認ください。
+error-page-expired-title = この画面の有効期限が切れました
+error-page-expired = お手数ですが、前の画面に戻って再読み込みしてから、もう一度操作してください。
+error-page-busy-title = ただいま混み合っています
+error-page-busy = しばらくしてからもう一度お試しください。
+error-page-internal-title = エラーが発生しました
+error-page-internal = 申し訳ありません。しばらくしてからもう一度お試しください。
