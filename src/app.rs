@@ -23,6 +23,8 @@ pub struct App {
     pub clock: Clock,
     /// Whose X-Forwarded-For names the client (from `server.trusted_proxies`).
     pub trusted_proxies: crate::core::client_ip::TrustedProxies,
+    /// The waiting room's queue (per instance).
+    pub admission: crate::web::admission::Admission,
 }
 
 pub type AppState = Arc<App>;
@@ -34,6 +36,7 @@ impl App {
             crate::core::client_ip::TrustedProxies::parse(&settings.server.trusted_proxies)
                 .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         Ok(App {
+            admission: crate::web::admission::Admission::new(settings.admission.clone()),
             trusted_proxies,
             templates: load_templates()?,
             mail_templates: MailTemplates::load()?,

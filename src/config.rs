@@ -13,6 +13,9 @@ pub struct Settings {
     pub mail: MailSettings,
     pub security: SecuritySettings,
     pub demo: DemoSettings,
+    /// The waiting room for the resident pages (see `web::admission`).
+    #[serde(default)]
+    pub admission: crate::web::admission::AdmissionSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -2,6 +2,7 @@
 mod common;
 mod foundation;
 mod limits;
+mod load;
 mod mail;
 mod operator;
 mod race;
@@ -15,3 +16,4 @@ mod staff_import;
 mod staff_phone;
 mod staff_roster;
 mod staff_schedule;
+mod waiting_room;
