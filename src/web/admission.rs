@@ -49,7 +49,10 @@ pub struct AdmissionSettings {
     pub enabled: bool,
     /// Residents active at once (seen within `window_secs`) before newcomers queue.
     pub max_active: usize,
-    /// How recent a request must be for its resident to count as active.
+    /// How recent a request must be for its resident to count as active. Short: a resident
+    /// who finished (or is typing) stops counting soon, and the queue moves; one who comes
+    /// back keeps the admission (`admitted_ttl_secs`). A 60-second window held the queue
+    /// still for a minute after the admitted residents had booked (docs/benchmarks.md).
     pub window_secs: i64,
     /// Resident requests served at once; newcomers queue and admitted requests wait beyond it.
     pub max_in_flight: usize,
@@ -64,7 +67,7 @@ impl Default for AdmissionSettings {
         AdmissionSettings {
             enabled: true,
             max_active: 2000,
-            window_secs: 60,
+            window_secs: 10,
             max_in_flight: 64,
             refresh_secs: 5,
             admitted_ttl_secs: 60 * 60,
@@ -122,7 +125,7 @@ impl Ticket {
     fn decode(app: &App, value: &str) -> Option<Ticket> {
         let (payload, sig) = value.rsplit_once('.')?;
         let expected = app.secrets.keyed_hash("admission", payload);
-        if !crate::secrets::constant_time_eq(expected[..32].as_bytes(), sig.as_bytes()) {
+        if !crate::secrets::constant_time_eq(&expected.as_bytes()[..32], sig.as_bytes()) {
             return None;
         }
         let mut parts = payload.split('.');
