@@ -106,6 +106,9 @@ impl Transport {
     /// `user:password@` before the host logs in (percent-encode special characters); a path
     /// (`smtps://host/mail.example.jp`) sets the EHLO name. Any other scheme or `tls` value is
     /// refused here, at start-up. TLS uses rustls with the Mozilla root certificates.
+    ///
+    /// Call it inside a Tokio runtime: the SMTP connection pool starts a task on it that
+    /// closes idle connections.
     pub fn from_settings(settings: &MailSettings) -> anyhow::Result<Transport> {
         Ok(match settings.transport {
             MailTransportKind::Smtp => {
