@@ -26,6 +26,8 @@ pub struct App {
     pub clock: Clock,
     /// Whose X-Forwarded-For names the client (from `server.trusted_proxies`).
     pub trusted_proxies: crate::core::client_ip::TrustedProxies,
+    /// The waiting room's queue (per instance).
+    pub admission: crate::web::admission::Admission,
 }
 
 pub type AppState = Arc<App>;
@@ -44,6 +46,7 @@ impl App {
             crate::core::client_ip::TrustedProxies::parse(&settings.server.trusted_proxies)
                 .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         Ok(App {
+            admission: crate::web::admission::Admission::new(settings.admission.clone()),
             trusted_proxies,
             templates: load_templates(crate::i18n::Lang::Ja)?,
             templates_en: load_templates(crate::i18n::Lang::En)?,

@@ -16,6 +16,9 @@ pub struct Settings {
     /// Absent from an older configuration file: the defaults.
     #[serde(default)]
     pub retention: RetentionSettings,
+    /// The waiting room for the resident pages (see `web::admission`).
+    #[serde(default)]
+    pub admission: crate::web::admission::AdmissionSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

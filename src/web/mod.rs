@@ -1,5 +1,6 @@
 //! The web layer: routes, shared middleware and page rendering. Handlers stay thin: they
 //! parse, call the storage layer or the pure core, and render a template.
+pub mod admission;
 mod dev;
 mod dev_mailbox;
 pub mod error;
@@ -97,6 +98,12 @@ pub fn router(app: AppState) -> Router {
         .merge(staff::imports::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(lang::layer))
+        // The waiting room, inside the request log (waiting pages are logged too) and
+        // outside everything that touches the database.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            admission::middleware,
+        ))
         .layer(
             // Log the route pattern, never the raw path: paths may carry one-time tokens.
             TraceLayer::new_for_http()
