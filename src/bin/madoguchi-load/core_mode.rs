@@ -231,6 +231,7 @@ async fn core_once(
             idempotency_key: &key,
             people: &people,
             source: "web",
+            lang: "ja",
             now,
             by_staff: None,
         },
