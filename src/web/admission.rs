@@ -245,6 +245,14 @@ impl Admission {
         }
     }
 
+    /// A resident who reached 予約入力完了 gives their place to the next in line at once,
+    /// instead of holding it until they have been quiet for the whole window (which kept
+    /// the queue still during a rush: see docs/benchmarks.md).
+    fn release(&self, nonce: u64) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.active.remove(&nonce);
+    }
+
     /// (active, waiting) now, for tests and logs.
     pub fn counts(&self) -> (usize, usize) {
         let q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -274,6 +282,11 @@ fn waiting_page(app: &App, position: usize) -> Response {
     }
 }
 
+/// Put into a response's extensions by a handler that ends the resident's visit (the
+/// completion page): the middleware then frees the resident's place.
+#[derive(Clone, Copy, Debug)]
+pub struct VisitFinished;
+
 /// The middleware (see the module's comment).
 pub async fn middleware(State(app): State<AppState>, request: Request, next: Next) -> Response {
     if !app.admission.enabled() || !guards(request.uri().path()) {
@@ -284,6 +297,7 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
         .get(&cookie_name(&app))
         .and_then(|c| Ticket::decode(&app, c.value()));
     let now = app.clock.now_unix();
+    let known_nonce = ticket.map(|t| t.nonce);
     match app.admission.decide(ticket, now) {
         Decision::Wait(ticket, position) => {
             let mut response = waiting_page(&app, position);
@@ -302,6 +316,11 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
                 return r;
             };
             let mut response = next.run(request).await;
+            if response.extensions().get::<VisitFinished>().is_some()
+                && let Some(nonce) = new_ticket.map(|t| t.nonce).or(known_nonce)
+            {
+                app.admission.release(nonce);
+            }
             if let Some(t) = new_ticket {
                 set_cookie(&app, &mut response, &t);
             }

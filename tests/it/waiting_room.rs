@@ -129,3 +129,39 @@ async fn switched_off_nobody_waits(backend: Backend) {
     }
 }
 on_both_databases!(switched_off_nobody_waits);
+
+/// A resident who has booked frees their place at once: the next in line does not wait
+/// for them to go quiet for the whole window.
+async fn a_finished_booking_lets_the_next_resident_in(backend: Backend) {
+    use crate::resident::{digits, hold_labelled, open_link, post_apply, submit_entry};
+    let Some(app) = small_room(backend).await else {
+        return;
+    };
+    let samples = madoguchi::demo::sample_notices();
+    let n = &samples[10];
+    let mut first = app.client();
+    let mut second = app.client();
+    assert_admitted(&first.get("/t/demo/").await);
+    assert_waiting(&second.get("/t/demo/").await, 1);
+
+    let sent = submit_entry(&mut first, &[(&n.number1, &digits(n))], "q@example.jp").await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    let form = open_link(&app, &mut first, "q@example.jp").await;
+    let counter = app.counter_id("本庁舎 市民課").await;
+    post_apply(&mut first, &form.body, 1, counter, "choose").await;
+    let (_, form) = hold_labelled(&mut first, "12月1日(火) 10:00").await;
+    post_apply(&mut first, &form.body, 1, counter, "confirm").await;
+    let confirm = first.get("/t/demo/apply/confirm").await;
+    let csrf = crate::common::csrf(&confirm.body);
+    let booked = first
+        .post_form("/t/demo/apply/confirm", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(booked.location.as_deref(), Some("/t/demo/apply/done"));
+    // Still in the middle of the visit: the second resident waits.
+    assert_waiting(&second.get("/t/demo/").await, 1);
+    let done = first.get("/t/demo/apply/done").await;
+    done.assert_text("予約入力完了");
+    // No clock has moved: the place was handed on by the completion page.
+    assert_admitted(&second.get("/t/demo/").await);
+}
+on_both_databases!(a_finished_booking_lets_the_next_resident_in);

@@ -917,5 +917,10 @@ pub async fn done(
         &receipt::format_receipt(&booking.receipt_number),
     );
     ctx.insert("email", &app_of(&mut s).email);
-    Ok((jar, render(&app, "resident/done.html", &ctx)?).into_response())
+    let mut response = (jar, render(&app, "resident/done.html", &ctx)?).into_response();
+    // The visit is over: the waiting room may let the next resident in.
+    response
+        .extensions_mut()
+        .insert(crate::web::admission::VisitFinished);
+    Ok(response)
 }
