@@ -89,6 +89,11 @@ pub struct ResidentData {
     pub lookup_booking_id: Option<i64>,
     /// A hold for moving that booking to another time.
     pub change_hold_id: Option<i64>,
+    /// When that hold last became the booking's time: a [変更する] pressed again (double
+    /// click, a second tab, a retry) after the session lost the hold shows the booking,
+    /// whose time has changed, instead of asking for a new time.
+    #[serde(default)]
+    pub changed_at: Option<i64>,
     /// A one-time message for the next page.
     pub flash: Option<String>,
     /// Field errors carried over a redirect (rare: most forms re-render directly).

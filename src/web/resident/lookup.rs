@@ -537,6 +537,9 @@ pub async fn change_extend(
     Ok(Redirect::to(&url(&tenant, "/change")).into_response())
 }
 
+/// How long after a change a repeated [変更する] without a hold is taken for the same press.
+const REPLAYED_CHANGE_SECS: i64 = 60;
+
 pub async fn change_submit(
     State(app): State<AppState>,
     PathParams(slug): PathParams<String>,
@@ -552,6 +555,15 @@ pub async fn change_submit(
         return refuse_change(&app, &tenant, s, &booking).await;
     }
     let Some(hold_id) = s.data.change_hold_id else {
+        // Another press of the same change finished first and ended the hold in the
+        // session: the change was made, so this press shows it too.
+        let now = app.clock.now_unix();
+        if s.data
+            .changed_at
+            .is_some_and(|at| now - at < REPLAYED_CHANGE_SECS)
+        {
+            return Ok(Redirect::to(&url(&tenant, "")).into_response());
+        }
         return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
     };
     let Some(hold) = holds::find(&app.db, hold_id).await? else {
@@ -571,6 +583,7 @@ pub async fn change_submit(
         Changed::Changed | Changed::Replayed => {
             app.mail_wakeup.notify_one();
             s.data.change_hold_id = None;
+            s.data.changed_at = Some(now);
             let lang = Lang::current();
             s.data.flash = Some(
                 Msg::new("booking-changed")
