@@ -155,7 +155,14 @@ fn start() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
+                .unwrap_or_else(|_| "info,tower_http=info".into())
+                // The PostgreSQL driver logs every statement's parameters at debug level:
+                // names, numbers and mail addresses. Never below info, whatever RUST_LOG says.
+                .add_directive(
+                    "tokio_postgres=info"
+                        .parse()
+                        .expect("a valid log directive"),
+                ),
         )
         .init();
     let cli = Cli::parse();
