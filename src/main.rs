@@ -10,6 +10,12 @@ use madoguchi::db::tenants::{self, Role};
 use madoguchi::db::{Db, imports, slots};
 use madoguchi::{demo, secrets, server};
 
+// A page is built from many short-lived strings and JSON values; mimalloc's thread-local
+// free lists cut what glibc malloc cost under load (about 15 % of the server's CPU in the
+// profile, see docs/benchmarks.md "Where the time goes").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "madoguchi",

@@ -172,7 +172,7 @@ crate::impl_for_both_backends!(BookingSlotWrites {
         Ok(bookings::table
             .filter(bookings::idempotency_key.eq(idempotency_key))
             .select(bookings::id)
-            .first(self)
+            .get_result(self)
             .await
             .optional()?)
     }
@@ -181,7 +181,7 @@ crate::impl_for_both_backends!(BookingSlotWrites {
         let state: Option<String> = holds::table
             .find(hold_id)
             .select(holds::state)
-            .first(self)
+            .get_result(self)
             .await
             .optional()?;
         if state.as_deref() != Some("booked") {
@@ -247,7 +247,7 @@ pub async fn confirm(
         let notice_ids: Vec<i64> = new.people.iter().filter_map(|p| p.notice_id).collect();
         let already: i64 = booking_people::table
             .filter(booking_people::notice_id.eq_any(&notice_ids))
-            .filter(booking_people::active.eq(true))
+            .filter(booking_people::active)
             .count()
             .get_result(conn)
             .await?;
@@ -346,7 +346,7 @@ async fn find_by_idempotency_key(db: &Db, key: &str) -> Result<Option<i64>, DbEr
         Ok(bookings::table
             .filter(bookings::idempotency_key.eq(key))
             .select(bookings::id)
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -357,7 +357,7 @@ pub async fn find(db: &Db, booking_id: i64) -> Result<Option<Booking>, DbError> 
         Ok(bookings::table
             .find(booking_id)
             .select(Booking::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -373,7 +373,7 @@ pub async fn find_by_receipt(
             .filter(bookings::tenant_id.eq(tenant_id))
             .filter(bookings::receipt_number.eq(receipt_number))
             .select(Booking::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -397,7 +397,7 @@ pub async fn notices_with_active_booking(db: &Db, notice_ids: &[i64]) -> Result<
     db_read!(db, |conn| {
         Ok(booking_people::table
             .filter(booking_people::notice_id.eq_any(notice_ids))
-            .filter(booking_people::active.eq(true))
+            .filter(booking_people::active)
             .select(booking_people::notice_id.assume_not_null())
             .load(conn)
             .await?)
@@ -427,7 +427,7 @@ pub async fn change_time(
         let booking: Booking = bookings::table
             .find(booking_id)
             .select(Booking::as_select())
-            .first(conn)
+            .get_result(conn)
             .await?;
         // A repeated [変更する] (double click, retry) finds its change already made.
         if conn.hold_became_booking_in(hold_id, booking_id).await? {
@@ -595,7 +595,7 @@ pub async fn counter_of(db: &Db, counter_id: i64) -> Result<super::tenants::Coun
         Ok(counters::table
             .find(counter_id)
             .select(super::tenants::Counter::as_select())
-            .first(conn)
+            .get_result(conn)
             .await?)
     })
 }

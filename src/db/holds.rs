@@ -92,7 +92,7 @@ pub async fn find(db: &Db, hold_id: i64) -> Result<Option<Hold>, DbError> {
                 holds::expires_at,
                 holds::state,
             ))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         let Some((id, tenant_id, counter_id, party_size, placed_at, expires_at, state)) = row

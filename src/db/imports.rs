@@ -336,7 +336,7 @@ pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<NoticeImpor
             .filter(notice_imports::id.eq(id))
             .filter(notice_imports::tenant_id.eq(tenant_id))
             .select(NoticeImport::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -384,7 +384,7 @@ pub async fn commit(
                 notice_imports::created_at,
                 notice_imports::payload,
             ))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })?;

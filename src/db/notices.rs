@@ -123,7 +123,7 @@ pub async fn find_by_number2(
             .filter(notices::birthdate.eq(birthdate))
             .filter(notices::status.eq("issued"))
             .select(Notice::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })

@@ -183,6 +183,7 @@ pub async fn claim_due(
                 .select(mail_outbox::id)
         };
     }
+    let _permit = db.write_permit().await;
     match db.get().await? {
         Conn::Sqlite(mut pooled) => {
             pooled

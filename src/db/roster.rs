@@ -226,7 +226,7 @@ pub async fn set_status(
                 bookings::party_size,
                 bookings::day,
             ))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         let Some((from, receipt, party, day)) = found else {
@@ -256,7 +256,7 @@ pub async fn set_status(
             let current: String = bookings::table
                 .filter(bookings::id.eq(booking_id))
                 .select(bookings::status)
-                .first(conn)
+                .get_result(conn)
                 .await?;
             return Ok(StatusChange::NotApplicable { current });
         }
@@ -270,7 +270,7 @@ pub async fn set_status(
                 .await?;
             let elsewhere: i64 = booking_people::table
                 .filter(booking_people::notice_id.eq_any(&notice_ids))
-                .filter(booking_people::active.eq(true))
+                .filter(booking_people::active)
                 .filter(booking_people::booking_id.ne(booking_id))
                 .count()
                 .get_result(conn)

@@ -420,7 +420,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
             .filter(counters::id.eq(counter_id))
             .filter(counters::tenant_id.eq(tenant_id))
             .select(counters::name)
-            .first(self)
+            .get_result(self)
             .await
             .optional()?)
     }
@@ -435,7 +435,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
             .filter(opening_templates::id.eq(id))
             .filter(counters::tenant_id.eq(tenant_id))
             .select(TemplateRecord::as_select())
-            .first(self)
+            .get_result(self)
             .await
             .optional()?)
     }
@@ -451,7 +451,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 let position: Option<i32> = counters::table
                     .filter(counters::tenant_id.eq(tenant_id))
                     .select(diesel::dsl::max(counters::position))
-                    .first(self)
+                    .get_result(self)
                     .await?;
                 let id: i64 = diesel::insert_into(counters::table)
                     .values((
@@ -480,7 +480,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                         counters::directions,
                         counters::map_url,
                     ))
-                    .first(self)
+                    .get_result(self)
                     .await
                     .optional()?;
                 let Some((name, address, directions, map_url)) = old else {
@@ -521,7 +521,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                     .filter(counters::id.eq(id))
                     .filter(counters::tenant_id.eq(tenant_id))
                     .select((counters::name, counters::active))
-                    .first(self)
+                    .get_result(self)
                     .await
                     .optional()?;
                 let Some((name, was_active)) = old else {
@@ -549,7 +549,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                     .filter(services::tenant_id.eq(tenant_id))
                     .filter(services::kind.eq(CARD_PICKUP))
                     .select(services::id)
-                    .first(self)
+                    .get_result(self)
                     .await?;
                 let id: i64 = diesel::insert_into(opening_templates::table)
                     .values(&NewOpeningTemplate {
@@ -659,7 +659,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                     .filter(closures::id.eq(id))
                     .filter(closures::tenant_id.eq(tenant_id))
                     .select(ClosureRecord::as_select())
-                    .first(self)
+                    .get_result(self)
                     .await
                     .optional()?;
                 let Some(old) = old else {
@@ -693,7 +693,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 let (holidays_was, year_end_was): (bool, bool) = tenants::table
                     .find(tenant_id)
                     .select((tenants::close_on_holidays, tenants::close_year_end))
-                    .first(self)
+                    .get_result(self)
                     .await?;
                 let mut what = Vec::new();
                 if holidays_was != *close_on_holidays {
@@ -732,7 +732,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 let (window_was, cutoff_was): (i32, i32) = tenants::table
                     .find(tenant_id)
                     .select((tenants::booking_window_days, tenants::same_day_cutoff_min))
-                    .first(self)
+                    .get_result(self)
                     .await?;
                 let mut what = Vec::new();
                 if window_was != *booking_window_days {

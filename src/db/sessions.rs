@@ -50,7 +50,7 @@ pub async fn load(db: &Db, id_hash: &str, now: i64) -> Result<Option<SessionRow>
             .find(id_hash)
             .filter(web_sessions::expires_at.gt(now))
             .select(SessionRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })

@@ -128,7 +128,7 @@ crate::impl_for_both_backends!(MaterialiseWrites {
                 tenants::close_on_holidays,
                 tenants::close_year_end,
             ))
-            .first(self)
+            .get_result(self)
             .await?;
         let last = today.saturating_add(time::Duration::days(window_days.max(0).into()));
 
@@ -389,7 +389,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Slot>, DbError> {
         Ok(slots::table
             .find(id)
             .select(Slot::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })

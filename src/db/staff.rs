@@ -28,7 +28,7 @@ pub async fn find_by_login(
             .filter(staff_users::tenant_id.eq(tenant_id))
             .filter(staff_users::login.eq(login))
             .select(StaffUser::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -39,7 +39,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StaffUser>, DbError> {
         Ok(staff_users::table
             .find(id)
             .select(StaffUser::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })

@@ -116,7 +116,7 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Tenant>, DbError
         Ok(tenants::table
             .filter(tenants::slug.eq(slug))
             .select(Tenant::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?)
     })
@@ -127,7 +127,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Tenant, DbError> {
         Ok(tenants::table
             .find(id)
             .select(Tenant::as_select())
-            .first(conn)
+            .get_result(conn)
             .await?)
     })
 }
@@ -149,7 +149,7 @@ pub async fn service_id(db: &Db, tenant_id: i64, kind: &str) -> Result<i64, DbEr
             .filter(services::tenant_id.eq(tenant_id))
             .filter(services::kind.eq(kind))
             .select(services::id)
-            .first(conn)
+            .get_result(conn)
             .await?)
     })
 }
@@ -456,7 +456,7 @@ pub async fn update_announcement(
                 announcements::body,
                 announcements::position,
             ))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         let Some((title, body, position)) = old else {
@@ -502,7 +502,7 @@ pub async fn set_announcement_published(
             .filter(announcements::id.eq(id))
             .filter(announcements::tenant_id.eq(by.tenant_id))
             .select((announcements::title, announcements::published))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         let Some((title, was)) = old else {

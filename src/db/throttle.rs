@@ -26,7 +26,7 @@ async fn load_run(db: &Db, key: Key<'_>) -> Result<Option<FailureRun>, DbError> 
                 auth_failures::window_started_at,
                 auth_failures::locked_until,
             ))
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         Ok(
@@ -114,6 +114,16 @@ pub async fn record_failure(
 
 /// A success: the run of failures against these keys ends (a lock, if any, stays).
 pub async fn clear(db: &Db, keys: &[Key<'_>], now: i64) -> Result<(), DbError> {
+    // Almost every success has no run to end: a read (which waits for no writer) spares
+    // the write transaction. A failure recorded between the read and now stays counted,
+    // which errs on the side of the limit.
+    let mut any = false;
+    for key in keys {
+        any |= load_run(db, *key).await?.is_some();
+    }
+    if !any {
+        return Ok(());
+    }
     db_write!(db, |conn| {
         for key in keys {
             diesel::delete(
@@ -137,34 +147,49 @@ pub async fn take(
     limit: &RateLimit,
     now: i64,
 ) -> Result<Result<(), i64>, DbError> {
+    Ok(take_each(db, &[(key, limit)], now)
+        .await?
+        .map_err(|(_, retry_at)| retry_at))
+}
+
+/// Takes one use of each limit in order, in one write transaction, stopping at the first
+/// that refuses: Err((its index, when it may be tried again)). The uses taken before it
+/// stay taken, as if each had been asked for on its own.
+pub async fn take_each(
+    db: &Db,
+    limits: &[(Key<'_>, &RateLimit)],
+    now: i64,
+) -> Result<Result<(), (usize, i64)>, DbError> {
     db_write!(db, |conn| {
-        diesel::insert_into(rate_windows::table)
-            .values((
-                rate_windows::scope.eq(key.scope),
-                rate_windows::key_hash.eq(key.hash),
-                rate_windows::started_at.eq(now),
-                rate_windows::count.eq(0),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
-        let (started_at, count): (i64, i32) =
-            diesel::update(rate_windows::table.find((key.scope, key.hash)))
-                .set(rate_windows::count.eq(rate_windows::count))
-                .returning((rate_windows::started_at, rate_windows::count))
-                .get_result(conn)
+        for (index, (key, limit)) in limits.iter().enumerate() {
+            diesel::insert_into(rate_windows::table)
+                .values((
+                    rate_windows::scope.eq(key.scope),
+                    rate_windows::key_hash.eq(key.hash),
+                    rate_windows::started_at.eq(now),
+                    rate_windows::count.eq(0),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
                 .await?;
-        let (allowed, next) = limit.take(Some(Window { started_at, count }), now);
-        if !allowed {
-            return Ok(Err(limit.retry_at(next)));
+            let (started_at, count): (i64, i32) =
+                diesel::update(rate_windows::table.find((key.scope, key.hash)))
+                    .set(rate_windows::count.eq(rate_windows::count))
+                    .returning((rate_windows::started_at, rate_windows::count))
+                    .get_result(conn)
+                    .await?;
+            let (allowed, next) = limit.take(Some(Window { started_at, count }), now);
+            if !allowed {
+                return Ok(Err((index, limit.retry_at(next))));
+            }
+            diesel::update(rate_windows::table.find((key.scope, key.hash)))
+                .set((
+                    rate_windows::started_at.eq(next.started_at),
+                    rate_windows::count.eq(next.count),
+                ))
+                .execute(conn)
+                .await?;
         }
-        diesel::update(rate_windows::table.find((key.scope, key.hash)))
-            .set((
-                rate_windows::started_at.eq(next.started_at),
-                rate_windows::count.eq(next.count),
-            ))
-            .execute(conn)
-            .await?;
         Ok(Ok(()))
     })
 }

@@ -72,7 +72,7 @@ pub async fn consume(
             .filter(email_verifications::token_hash.eq(token_hash))
             .filter(email_verifications::tenant_id.eq(tenant_id))
             .select(Verification::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         let Some(v) = found else {
@@ -113,7 +113,7 @@ pub async fn peek(
             .filter(email_verifications::token_hash.eq(token_hash))
             .filter(email_verifications::tenant_id.eq(tenant_id))
             .select(Verification::as_select())
-            .first(conn)
+            .get_result(conn)
             .await
             .optional()?;
         Ok(match found {

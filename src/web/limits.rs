@@ -194,6 +194,24 @@ pub async fn succeeded(app: &App, counted: &[Counted]) -> Result<(), WebError> {
 }
 
 /// Takes one use of `limit` for `counted`; Err is the message to show when it is used up.
+/// Takes one use of each limit in order (one write transaction), stopping at the first that
+/// refuses: Err((its index, the message saying when to try again)).
+pub async fn within_each(
+    app: &App,
+    limits: &[(&Counted, &RateLimit)],
+) -> Result<Result<(), (usize, Msg)>, WebError> {
+    let now = app.clock.now_unix();
+    let keys: Vec<_> = limits.iter().map(|(c, l)| (c.key(), *l)).collect();
+    Ok(counters::take_each(&app.db, &keys, now)
+        .await?
+        .map_err(|(index, retry_at)| {
+            (
+                index,
+                Msg::new("error-rate-limited").arg("wait", wait(retry_at - now)),
+            )
+        }))
+}
+
 pub async fn within(
     app: &App,
     counted: &Counted,

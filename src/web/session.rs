@@ -105,7 +105,15 @@ pub struct ResidentSession {
     id_hash: String,
     pub tenant_id: i64,
     pub data: ResidentData,
+    /// The data as stored and when the stored session expires: a page that changed nothing
+    /// writes nothing (most pages only read the session), unless the expiry is due to be
+    /// pushed on.
+    stored: Option<(String, i64)>,
 }
+
+/// An unchanged session is written again (to push its expiry on) once this much of its
+/// lifetime has passed since the last write, not on every page.
+const RENEW_AFTER_SECS: i64 = 5 * 60;
 
 impl ResidentSession {
     pub fn take_flash(&mut self) -> Option<String> {
@@ -134,6 +142,7 @@ pub async fn load(
         id_hash,
         tenant_id,
         data,
+        stored: Some((row.data, row.expires_at)),
     }))
 }
 
@@ -165,6 +174,7 @@ pub async fn start(
             id_hash,
             tenant_id,
             data,
+            stored: Some((json, now + SESSION_SECS)),
         },
     ))
 }
@@ -172,12 +182,13 @@ pub async fn start(
 pub async fn save(app: &App, session: &ResidentSession) -> Result<(), WebError> {
     let json =
         serde_json::to_string(&session.data).map_err(|e| WebError::Internal(e.to_string()))?;
-    sessions::save(
-        &app.db,
-        &session.id_hash,
-        &json,
-        app.clock.now_unix() + SESSION_SECS,
-    )
-    .await?;
+    let now = app.clock.now_unix();
+    if let Some((stored, expires_at)) = &session.stored
+        && *stored == json
+        && expires_at - now > SESSION_SECS - RENEW_AFTER_SECS
+    {
+        return Ok(());
+    }
+    sessions::save(&app.db, &session.id_hash, &json, now + SESSION_SECS).await?;
     Ok(())
 }

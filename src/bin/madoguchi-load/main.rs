@@ -290,6 +290,7 @@ async fn run_flow(
     });
     let load_before = report::loadavg();
     let cpu_before: Vec<Option<u64>> = pids.iter().map(|&p| report::cpu_ticks(p)).collect();
+    let sample_before = report::CpuSample::now();
     let workers: Vec<_> = (0..residents)
         .map(|_| tokio::spawn(resident::worker(shared.clone())))
         .collect();
@@ -299,6 +300,7 @@ async fn run_flow(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let cpu_after: Vec<Option<u64>> = pids.iter().map(|&p| report::cpu_ticks(p)).collect();
+    let cpu = report::CpuSample::now().since(&sample_before);
     let load_after = report::loadavg();
 
     // The completion mails are sent after the booking: wait for them (bounded).
@@ -331,6 +333,7 @@ async fn run_flow(
         checks,
         peak_rss_kb,
         server_cpu_secs,
+        cpu,
         exit_codes,
         verification_mails: sink.verification_mails.load(Ordering::Relaxed),
         completion_mails: sink.completion_mails.load(Ordering::Relaxed),

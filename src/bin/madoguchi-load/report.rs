@@ -72,6 +72,57 @@ pub fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// The whole machine's CPU time from `/proc/stat`, in clock ticks: (busy, all), where
+/// busy is everything but idle and iowait, summed over the CPUs.
+pub fn machine_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?.strip_prefix("cpu ")?;
+    let fields: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let all: u64 = fields.iter().take(8).sum();
+    let idle = fields.get(3)? + fields.get(4)?;
+    Some((all - idle, all))
+}
+
+/// Where the CPU went during a flow run, beside the server's own.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CpuUse {
+    /// The load generator itself (its residents, HTML parsing, the SMTP sink).
+    pub generator_secs: f64,
+    /// Every process on the machine (server, generator, PostgreSQL, anything else).
+    pub machine_busy_secs: f64,
+    /// CPU time the machine had: wall time × CPUs.
+    pub machine_secs: f64,
+}
+
+/// Samples taken before and after a run for [`CpuUse`].
+pub struct CpuSample {
+    own: Option<u64>,
+    machine: Option<(u64, u64)>,
+}
+
+impl CpuSample {
+    pub fn now() -> CpuSample {
+        CpuSample {
+            own: cpu_ticks(std::process::id()),
+            machine: machine_ticks(),
+        }
+    }
+
+    pub fn since(&self, before: &CpuSample) -> Option<CpuUse> {
+        let tick = ticks_per_sec();
+        let (own_a, own_b) = (before.own?, self.own?);
+        let ((busy_a, all_a), (busy_b, all_b)) = (before.machine?, self.machine?);
+        Some(CpuUse {
+            generator_secs: (own_b - own_a) as f64 / tick,
+            machine_busy_secs: (busy_b - busy_a) as f64 / tick,
+            machine_secs: (all_b - all_a) as f64 / tick,
+        })
+    }
+}
+
 pub fn ticks_per_sec() -> f64 {
     // SAFETY: sysconf has no preconditions.
     let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
@@ -87,6 +138,7 @@ pub struct FlowInputs {
     pub checks: Checks,
     pub peak_rss_kb: Vec<Option<u64>>,
     pub server_cpu_secs: Vec<Option<f64>>,
+    pub cpu: Option<CpuUse>,
     pub exit_codes: Vec<Option<i32>>,
     pub verification_mails: u64,
     pub completion_mails: u64,
@@ -120,6 +172,9 @@ pub struct RunReport {
     pub waiting_secs: f64,
     pub peak_rss_mb: Vec<Option<f64>>,
     pub server_cpu_secs: Vec<Option<f64>>,
+    /// Generator and whole-machine CPU over the run (flow mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuUse>,
     pub server_exit_codes: Vec<Option<i32>>,
     pub verification_mails: u64,
     pub completion_mails: u64,
@@ -166,6 +221,7 @@ impl RunReport {
                 .map(|k| k.map(|k| k as f64 / 1024.0))
                 .collect(),
             server_cpu_secs: i.server_cpu_secs,
+            cpu: i.cpu,
             server_exit_codes: i.exit_codes,
             verification_mails: i.verification_mails,
             completion_mails: i.completion_mails,
@@ -271,6 +327,21 @@ impl RunReport {
                     .join(", "),
                 self.server_exit_codes
             );
+            if let Some(cpu) = &self.cpu
+                && self.completed > 0
+            {
+                let per = |secs: f64| secs * 1000.0 / self.completed as f64;
+                let server: f64 = self.server_cpu_secs.iter().flatten().sum();
+                let _ = writeln!(
+                    s,
+                    "CPU per booking: server {:.1} ms, generator {:.1} ms, whole machine {:.1} ms (busy {:.0} % of {:.1} CPU-s)",
+                    per(server),
+                    per(cpu.generator_secs),
+                    per(cpu.machine_busy_secs),
+                    100.0 * cpu.machine_busy_secs / cpu.machine_secs.max(f64::EPSILON),
+                    cpu.machine_secs
+                );
+            }
         }
         if let Some(c) = &self.checks {
             let _ = writeln!(

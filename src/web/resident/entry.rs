@@ -473,14 +473,20 @@ pub async fn submit(
         // A mail form must not flood anyone's inbox: per address, and per client.
         let to_address = Counted::new(&app, "mail:address", email.as_str());
         let from_client = Counted::client(&app, "mail:client", client);
-        if let Err(message) =
-            limits::within(&app, &to_address, &throttle::MAILS_PER_ADDRESS).await?
+        match limits::within_each(
+            &app,
+            &[
+                (&to_address, &throttle::MAILS_PER_ADDRESS),
+                (&from_client, &throttle::MAILS_PER_CLIENT),
+            ],
+        )
+        .await?
         {
-            errors.insert("email", message);
-        } else if let Err(message) =
-            limits::within(&app, &from_client, &throttle::MAILS_PER_CLIENT).await?
-        {
-            notice = Some(message);
+            Ok(()) => {}
+            Err((0, message)) => {
+                errors.insert("email", message);
+            }
+            Err((_, message)) => notice = Some(message),
         }
     }
     let all_ok = all_ok && errors.is_empty() && notice.is_none();

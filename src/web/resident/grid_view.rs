@@ -53,6 +53,11 @@ pub struct GridView {
     next_far: Option<String>,
     range: String,
     has_selectable: bool,
+    /// What a screen reader hears on a cell without a button, resolved once per grid
+    /// rather than once per cell.
+    sr_none: String,
+    sr_full: String,
+    sr_closed: String,
 }
 
 #[derive(Serialize)]
@@ -101,56 +106,46 @@ fn view(
     let lang = Lang::current();
     let g = grid::build_grid(slots, party, rules, page.first_day, page.days);
     let days: Vec<DayHeader> = g.days.iter().map(|d| day_header(lang, *d)).collect();
-    let rows =
-        g.times
-            .iter()
-            .zip(&g.rows)
-            .map(|((start, _end), cells)| RowView {
-                time: grid::format_hhmm(*start),
-                cells: cells
-                    .iter()
-                    .zip(&days)
-                    .map(|(cell, day)| {
-                        let time = grid::format_hhmm(*start);
-                        match cell {
-                            Cell::Selectable { slot_id, free } => CellView {
-                                kind: "select",
-                                slot_id: Some(*slot_id),
-                                free: *free,
-                                label: Msg::new("grid-cell-label")
-                                    .arg("day", day.long.as_str())
-                                    .arg("time", time.as_str())
-                                    .arg("free", *free)
-                                    .resolve(lang),
-                            },
-                            Cell::Unavailable { free, reason } => {
-                                let kind = match reason {
-                                    grid::Unavailability::Full => "full",
-                                    grid::Unavailability::GroupDoesNotFit => "closed",
-                                    grid::Unavailability::Past
-                                    | grid::Unavailability::BeyondWindow => "past",
-                                };
-                                CellView {
-                                    kind,
-                                    slot_id: None,
-                                    free: *free,
-                                    label: Msg::new("grid-cell-label-closed")
-                                        .arg("day", day.long.as_str())
-                                        .arg("time", time.as_str())
-                                        .resolve(lang),
-                                }
+    let mut labels = CellLabels::new(lang);
+    let rows = g
+        .times
+        .iter()
+        .zip(&g.rows)
+        .map(|((start, _end), cells)| {
+            let time = grid::format_hhmm(*start);
+            let cells = cells
+                .iter()
+                .zip(&days)
+                .map(|(cell, day)| match cell {
+                    Cell::Selectable { slot_id, free } => CellView {
+                        kind: "select",
+                        slot_id: Some(*slot_id),
+                        free: *free,
+                        label: labels.open(*free, &day.long, &time),
+                    },
+                    Cell::Unavailable { free, reason } => CellView {
+                        kind: match reason {
+                            grid::Unavailability::Full => "full",
+                            grid::Unavailability::GroupDoesNotFit => "closed",
+                            grid::Unavailability::Past | grid::Unavailability::BeyondWindow => {
+                                "past"
                             }
-                            Cell::Empty => CellView {
-                                kind: "empty",
-                                slot_id: None,
-                                free: 0,
-                                label: String::new(),
-                            },
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+                        },
+                        slot_id: None,
+                        free: *free,
+                        label: String::new(),
+                    },
+                    Cell::Empty => CellView {
+                        kind: "empty",
+                        slot_id: None,
+                        free: 0,
+                        label: String::new(),
+                    },
+                })
+                .collect();
+            RowView { time, cells }
+        })
+        .collect();
     let last = page
         .first_day
         .saturating_add(time::Duration::days(i64::from(page.days) - 1));
@@ -163,6 +158,9 @@ fn view(
         width_label,
         far_label,
         has_selectable: g.has_selectable(),
+        sr_none: lang.t("grid-cell-none"),
+        sr_full: lang.t("grid-cell-full"),
+        sr_closed: lang.t("grid-cell-closed"),
         range: Msg::new("grid-range")
             .arg("from", day_long(lang, page.first_day))
             .arg("to", day_long(lang, last))
@@ -174,6 +172,47 @@ fn view(
         prev_far: page.prev_far.map(|d| d.to_string()),
         next_far: page.next_far.map(|d| d.to_string()),
     }
+}
+
+/// The buttons' labels ("12月1日(火) 09:00 空き2") of one grid. A grid has hundreds of
+/// cells, and resolving the Fluent message for each was a measurable share of the page's
+/// cost: the message is resolved once per number of free places (Fluent may select on a
+/// number) with stand-ins for the day and the time, which are then filled in per cell.
+struct CellLabels {
+    lang: Lang,
+    patterns: std::collections::HashMap<i32, String>,
+}
+
+/// Stand-ins from Unicode's private use area: they cannot occur in a message or a date.
+const DAY_STAND_IN: &str = "\u{E000}";
+const TIME_STAND_IN: &str = "\u{E001}";
+
+impl CellLabels {
+    fn new(lang: Lang) -> CellLabels {
+        CellLabels {
+            lang,
+            patterns: std::collections::HashMap::new(),
+        }
+    }
+
+    fn open(&mut self, free: i32, day: &str, time: &str) -> String {
+        let lang = self.lang;
+        let pattern = self
+            .patterns
+            .entry(free)
+            .or_insert_with(|| cell_label(lang, DAY_STAND_IN, TIME_STAND_IN, free));
+        pattern
+            .replacen(DAY_STAND_IN, day, 1)
+            .replacen(TIME_STAND_IN, time, 1)
+    }
+}
+
+fn cell_label(lang: Lang, day: &str, time: &str, free: i32) -> String {
+    Msg::new("grid-cell-label")
+        .arg("day", day)
+        .arg("time", time)
+        .arg("free", free)
+        .resolve(lang)
 }
 
 /// Both grids for one counter, starting from `from` (None: today).
@@ -237,4 +276,29 @@ pub async fn run_from(
 pub fn parse_from(from: Option<&str>) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     from.and_then(|s| Date::parse(s, &format).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_labels_read_as_the_message_resolved_whole() {
+        for lang in Lang::ALL {
+            let mut labels = CellLabels::new(lang);
+            for free in [0, 1, 2, 20] {
+                for (day, time) in [("12月1日(火)", "09:00"), ("Tue, December 1", "16:45")] {
+                    assert_eq!(
+                        labels.open(free, day, time),
+                        cell_label(lang, day, time, free),
+                        "{lang:?} {free} {day} {time}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            CellLabels::new(Lang::Ja).open(2, "12月1日(火)", "09:00"),
+            "12月1日(火) 09:00 空き2"
+        );
+    }
 }

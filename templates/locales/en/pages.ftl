@@ -164,7 +164,6 @@ grid-far-narrow = two weeks
 grid-day-long = { $weekday }, { $monthname } { $day }
 grid-range = { $from } – { $to }
 grid-cell-label = { $day } { $time }, { $free } free
-grid-cell-label-closed = { $day } { $time }, not available
 weekday-short = { $n ->
     [1] Mon
     [2] Tue

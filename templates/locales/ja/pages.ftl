@@ -157,7 +157,6 @@ grid-far-narrow = 2週間
 grid-day-long = { $month }月{ $day }日({ $weekday })
 grid-range = { $from }〜{ $to }
 grid-cell-label = { $day } { $time } 空き{ $free }
-grid-cell-label-closed = { $day } { $time } 予約できません
 weekday-short = { $n ->
     [1] 月
     [2] 火
