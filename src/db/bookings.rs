@@ -8,10 +8,10 @@ use super::audit::{AuditEntry, AuditWrites};
 use super::holds::HoldWrites;
 use super::outbox::{OutboxWrites, OutgoingMail};
 use super::schema::{
-    booking_people, booking_slots, bookings, counters, hold_slots, holds, notices, slots,
+    booking_people, booking_slots, bookings, counters, hold_slots, holds, notices,
 };
 use super::slots::SlotWrites;
-use super::{Db, DbError};
+use super::{Backend, Db, DbError};
 use crate::{db_read, db_write};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -117,20 +117,8 @@ pub struct NewBooking<'a> {
     pub by_staff: Option<ByStaff<'a>>,
 }
 
-/// Where and when a run of slots is: the first slot's start to the last slot's end.
-pub struct Span {
-    pub counter_id: i64,
-    pub day: Date,
-    pub start_min: i32,
-    pub end_min: i32,
-}
-
 /// Steps on a booking's places inside a caller's write transaction.
 trait BookingSlotWrites {
-    fn span_of_in(
-        &mut self,
-        slot_ids: &[i64],
-    ) -> impl Future<Output = Result<Option<Span>, DbError>> + Send;
     fn attach_slots_in(
         &mut self,
         booking_id: i64,
@@ -150,24 +138,6 @@ trait BookingSlotWrites {
 }
 
 crate::impl_for_both_backends!(BookingSlotWrites {
-    async fn span_of_in(&mut self, slot_ids: &[i64]) -> Result<Option<Span>, DbError> {
-        let spans: Vec<(i64, Date, i32, i32)> = slots::table
-            .filter(slots::id.eq_any(slot_ids))
-            .order(slots::start_min)
-            .select((slots::counter_id, slots::day, slots::start_min, slots::end_min))
-            .load(self)
-            .await?;
-        Ok(match (<[_]>::first(&spans), spans.last()) {
-            (Some(first), Some(last)) => Some(Span {
-                counter_id: first.0,
-                day: first.1,
-                start_min: first.2,
-                end_min: last.3,
-            }),
-            _ => None,
-        })
-    }
-
     async fn booking_by_key_in(&mut self, idempotency_key: &str) -> Result<Option<i64>, DbError> {
         Ok(bookings::table
             .filter(bookings::idempotency_key.eq(idempotency_key))
@@ -203,6 +173,7 @@ crate::impl_for_both_backends!(BookingSlotWrites {
     }
 
     async fn attach_slots_in(&mut self, booking_id: i64, slot_ids: &[i64]) -> Result<(), DbError> {
+        // One statement per row: diesel-async cannot send a multi-row INSERT to SQLite.
         for (position, slot_id) in slot_ids.iter().enumerate() {
             diesel::insert_into(booking_slots::table)
                 .values((
@@ -235,29 +206,19 @@ pub async fn confirm(
     new: &NewBooking<'_>,
     mails: &[OutgoingMail],
 ) -> Result<Confirmed, DbError> {
-    if let Some(id) = find_by_idempotency_key(db, new.idempotency_key).await? {
-        return Ok(Confirmed::Replayed(id));
-    }
+    // Every statement here runs under a rush, so none is there twice: a replay (double
+    // click, retry) is found by its key inside the transaction on SQLite, where writers
+    // take turns and a replay that waited sees the first request's booking; on PostgreSQL
+    // the first request's commit makes the replay fail (its hold is booked, its notices and
+    // key are taken) and the key is looked up after the refusal, below. A notice booked
+    // meanwhile is refused by the unique index on active booking people.
+    let replay_check_inside = db.backend() == Backend::Sqlite;
     let outcome = db_write!(db, |conn| {
-        // Checked again inside the transaction: on SQLite a concurrent replay waited for the
-        // write lock and now sees the first request's booking.
-        if let Some(id) = conn.booking_by_key_in(new.idempotency_key).await? {
+        if replay_check_inside && let Some(id) = conn.booking_by_key_in(new.idempotency_key).await?
+        {
             return Ok(Confirmed::Replayed(id));
         }
-        let notice_ids: Vec<i64> = new.people.iter().filter_map(|p| p.notice_id).collect();
-        let already: i64 = booking_people::table
-            .filter(booking_people::notice_id.eq_any(&notice_ids))
-            .filter(booking_people::active)
-            .count()
-            .get_result(conn)
-            .await?;
-        if already > 0 {
-            return Err(DbError::Conflict("notice already booked"));
-        }
-        let Some(slot_ids) = conn.convert_hold_in(new.hold_id, new.now).await? else {
-            return Err(DbError::Conflict("hold expired"));
-        };
-        let Some(span) = conn.span_of_in(&slot_ids).await? else {
+        let Some((slot_ids, span)) = conn.convert_hold_in(new.hold_id, new.now).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
         let inserted = diesel::insert_into(bookings::table)
@@ -436,7 +397,7 @@ pub async fn change_time(
         if booking.status != "booked" {
             return Err(DbError::Conflict("not active"));
         }
-        let Some(new_slots) = conn.convert_hold_in(hold_id, now).await? else {
+        let Some((new_slots, span)) = conn.convert_hold_in(hold_id, now).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
         let old_slots: Vec<i64> = booking_slots::table
@@ -448,9 +409,6 @@ pub async fn change_time(
         diesel::delete(booking_slots::table.filter(booking_slots::booking_id.eq(booking_id)))
             .execute(conn)
             .await?;
-        let Some(span) = conn.span_of_in(&new_slots).await? else {
-            return Err(DbError::Conflict("hold expired"));
-        };
         conn.attach_slots_in(booking_id, &new_slots).await?;
         diesel::update(bookings::table.find(booking_id))
             .set((

@@ -30,6 +30,14 @@ impl Hold {
     }
 }
 
+/// Where and when a run of slots is: the first slot's start to the last slot's end.
+pub struct Span {
+    pub counter_id: i64,
+    pub day: Date,
+    pub start_min: i32,
+    pub end_min: i32,
+}
+
 pub struct NewHold<'a> {
     pub tenant_id: i64,
     pub counter_id: i64,
@@ -172,12 +180,13 @@ pub trait HoldWrites {
         new_state: &'static str,
     ) -> impl Future<Output = Result<bool, DbError>> + Send;
     /// Turns a live hold into a booking's places: the hold ends as `booked` and its slot ids
-    /// are returned in order; None when it is no longer live (expired or gone).
+    /// are returned in order with the time they cover; None when it is no longer live
+    /// (expired or gone).
     fn convert_hold_in(
         &mut self,
         hold_id: i64,
         now: i64,
-    ) -> impl Future<Output = Result<Option<Vec<i64>>, DbError>> + Send;
+    ) -> impl Future<Output = Result<Option<(Vec<i64>, Span)>, DbError>> + Send;
 }
 
 crate::impl_for_both_backends!(HoldWrites {
@@ -200,7 +209,11 @@ crate::impl_for_both_backends!(HoldWrites {
         Ok(true)
     }
 
-    async fn convert_hold_in(&mut self, hold_id: i64, now: i64) -> Result<Option<Vec<i64>>, DbError> {
+    async fn convert_hold_in(
+        &mut self,
+        hold_id: i64,
+        now: i64,
+    ) -> Result<Option<(Vec<i64>, Span)>, DbError> {
         let updated = diesel::update(
             holds::table
                 .find(hold_id)
@@ -213,14 +226,31 @@ crate::impl_for_both_backends!(HoldWrites {
         if updated != 1 {
             return Ok(None);
         }
-        Ok(Some(
-            hold_slots::table
-                .filter(hold_slots::hold_id.eq(hold_id))
-                .order(hold_slots::position)
-                .select(hold_slots::slot_id)
-                .load(self)
-                .await?,
-        ))
+        // The slots and the time they cover in one statement (a booking is a handful of
+        // round trips; each one counts under a rush).
+        let held: Vec<(i64, i64, Date, i32, i32)> = hold_slots::table
+            .inner_join(slots::table)
+            .filter(hold_slots::hold_id.eq(hold_id))
+            .order(hold_slots::position)
+            .select((
+                slots::id,
+                slots::counter_id,
+                slots::day,
+                slots::start_min,
+                slots::end_min,
+            ))
+            .load(self)
+            .await?;
+        let (Some(first), Some(last)) = (<[_]>::first(&held), held.last()) else {
+            return Ok(None);
+        };
+        let span = Span {
+            counter_id: first.1,
+            day: first.2,
+            start_min: first.3,
+            end_min: last.4,
+        };
+        Ok(Some((held.iter().map(|h| h.0).collect(), span)))
     }
 });
 

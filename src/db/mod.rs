@@ -163,18 +163,20 @@ impl Db {
                 config.recycling_method = RecyclingMethod::Fast;
                 let manager = AsyncDieselConnectionManager::<PgConn>::new_with_config(url, config);
                 let pool = with_timeouts(Pool::builder(manager).max_size(pool_size.max(1)))
-                    .pre_recycle(deadpool::managed::Hook::async_fn(|conn: &mut PgConn, metrics| {
-                        let idle = metrics.last_used();
-                        Box::pin(async move {
-                            if idle > PG_VERIFY_AFTER_IDLE {
-                                // An error discards this connection; the pool tries the next.
-                                conn.batch_execute("SELECT 1").await.map_err(|e| {
-                                    deadpool::managed::HookError::Message(e.to_string().into())
-                                })?;
-                            }
-                            Ok(())
-                        })
-                    }))
+                    .pre_recycle(deadpool::managed::Hook::async_fn(
+                        |conn: &mut PgConn, metrics| {
+                            let idle = metrics.last_used();
+                            Box::pin(async move {
+                                if idle > PG_VERIFY_AFTER_IDLE {
+                                    // An error discards this connection; the pool tries the next.
+                                    conn.batch_execute("SELECT 1").await.map_err(|e| {
+                                        deadpool::managed::HookError::Message(e.to_string().into())
+                                    })?;
+                                }
+                                Ok(())
+                            })
+                        },
+                    ))
                     .build()
                     .map_err(|e| DbError::Pool(e.to_string()))?;
                 Db::Postgres(pool)

@@ -9,7 +9,8 @@ use crate::on_both_databases;
 
 const WAITING: &str = "アクセスが集中しています";
 
-/// One active resident at a time; idle after 10 s; the page refreshes every 5 s.
+/// One active resident at a time; idle after 10 s; the page refreshes every 5 s, every 2 s
+/// for the one next in line.
 async fn small_room(backend: Backend) -> Option<TestApp> {
     TestApp::with_settings(backend, |s| {
         s.admission.enabled = true;
@@ -29,10 +30,12 @@ fn assert_waiting(page: &Page, position: usize) {
     page.assert_text(WAITING);
     page.assert_text(&format!("あなたの順番は {position}番目 です"));
     page.assert_text(&format!("You are number {position} in the queue"));
+    let every = if position == 1 { 2 } else { 5 };
     assert!(
-        page.body
-            .contains("<meta http-equiv=\"refresh\" content=\"5\">"),
-        "refreshes itself without JavaScript"
+        page.body.contains(&format!(
+            "<meta http-equiv=\"refresh\" content=\"{every}\">"
+        )),
+        "refreshes itself without JavaScript, sooner at the front"
     );
     let cookie = page
         .headers
