@@ -140,18 +140,6 @@ pub async fn clear(db: &Db, keys: &[Key<'_>], now: i64) -> Result<(), DbError> {
     })
 }
 
-/// Takes one use of `limit` for `key`: Ok, or Err(when it may be tried again).
-pub async fn take(
-    db: &Db,
-    key: Key<'_>,
-    limit: &RateLimit,
-    now: i64,
-) -> Result<Result<(), i64>, DbError> {
-    Ok(take_each(db, &[(key, limit)], now)
-        .await?
-        .map_err(|(_, retry_at)| retry_at))
-}
-
 /// Takes one use of each limit in order, in one write transaction, stopping at the first
 /// that refuses: Err((its index, when it may be tried again)). The uses taken before it
 /// stay taken, as if each had been asked for on its own.

@@ -217,8 +217,7 @@ pub async fn within(
     counted: &Counted,
     limit: &RateLimit,
 ) -> Result<Result<(), Msg>, WebError> {
-    let now = app.clock.now_unix();
-    Ok(counters::take(&app.db, counted.key(), limit, now)
+    Ok(within_each(app, &[(counted, limit)])
         .await?
-        .map_err(|retry_at| Msg::new("error-rate-limited").arg("wait", wait(retry_at - now))))
+        .map_err(|(_, message)| message))
 }
