@@ -1,9 +1,11 @@
 //! Pure domain logic: no I/O, no clock, no database. Everything here is unit-tested hard.
+pub mod availability;
 pub mod client_ip;
 pub mod deadline;
 pub mod grid;
 pub mod holidays;
 pub mod ics;
+pub mod month_calendar;
 pub mod notice_import;
 pub mod pow;
 pub mod receipt;
@@ -12,3 +14,4 @@ pub mod resident_input;
 pub mod roster_csv;
 pub mod schedule;
 pub mod throttle;
+pub mod vaccination;

@@ -1,0 +1,9 @@
+//! Pure rules of the vaccination service (seeds 000, 002, 003): the 接種券番号, dose
+//! numbers, the interval between doses, and what a calendar day shows to one ticket. The
+//! availability marks and the month calendar beneath it are the booking engine's
+//! (`core::availability`, `core::month_calendar`) and know nothing of vaccination.
+pub mod calendar_day;
+pub mod dose;
+pub mod eligibility;
+pub mod interval;
+pub mod ticket_number;
