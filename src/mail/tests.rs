@@ -24,6 +24,7 @@ fn mail(to: &str) -> OutgoingMail {
         text: "受付番号:A1B2C3\nhttps://example.jp/t/demo/lookup\n".into(),
         html: Some("<p>受付番号:A1B2C3</p>".into()),
         ics: None,
+        inline_png: None,
     }
 }
 
