@@ -44,6 +44,19 @@ mod code {
     pub const EMPTY: &str = "empty";
     pub const NOT_DIGITS: &str = "not_digits";
     pub const LENGTH: &str = "length";
+    pub const ALL: [&str; 11] = [
+        CHECKED_IN,
+        ALREADY,
+        ELSEWHERE,
+        CANCELLED,
+        ANONYMISED,
+        NO_SHOW,
+        BEFORE_THE_DAY,
+        NOT_FOUND,
+        EMPTY,
+        NOT_DIGITS,
+        LENGTH,
+    ];
 }
 
 /// POST /t/{tenant}/staff/roster/scan: check in by receipt number, then back to the roster
@@ -166,6 +179,9 @@ fn message(
     digits: Option<usize>,
 ) -> Option<(String, bool)> {
     const NOT_FOUND: &str = "この受付番号の予約は見つかりませんでした。番号を確かめて、もう一度読み取るか入力してください。";
+    if !code::ALL.contains(&result) {
+        return None;
+    }
     let needs_booking = !matches!(
         result,
         code::NOT_FOUND | code::EMPTY | code::NOT_DIGITS | code::LENGTH
