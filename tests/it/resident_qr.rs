@@ -148,7 +148,7 @@ async fn the_completion_page_and_the_print_view_carry_the_receipts_qr(backend: B
     );
     assert_eq!(
         scan_svg(svg, 4),
-        [stored.clone()],
+        [stored.as_str()],
         "the code holds the number alone"
     );
     // The number beside it as text, for people.
@@ -173,7 +173,7 @@ async fn the_completion_page_and_the_print_view_carry_the_receipts_qr(backend: B
     assert_eq!(print.status, StatusCode::OK);
     let printed = the_svg(&print.body);
     assert_eq!(printed, svg, "the same code on paper");
-    assert_eq!(scan_svg(printed, 3), [stored.clone()]);
+    assert_eq!(scan_svg(printed, 3), [stored.as_str()]);
     print.assert_text(&format!("受付番号: {receipt}"));
     assert!(
         !print.body.contains(&password),
