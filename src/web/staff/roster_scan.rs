@@ -119,7 +119,8 @@ pub async fn scan(
     if let Some(n) = digits {
         back.push_str(&format!("&digits={}", n.min(999)));
     }
-    back.push_str("#scan");
+    // No "#scan" fragment: a browser skips autofocus on a page opened at a fragment, and the
+    // focused field is scrolled into view anyway.
     Ok(Redirect::to(&back).into_response())
 }
 
