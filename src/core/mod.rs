@@ -9,6 +9,7 @@ pub mod month_calendar;
 pub mod notice_import;
 pub mod pow;
 pub mod receipt;
+pub mod receipt_qr;
 pub mod redact;
 pub mod resident_input;
 pub mod roster_csv;

@@ -12,7 +12,8 @@ use super::schema::mail_outbox;
 use super::{Conn, Db, DbError};
 use crate::db_write;
 
-/// A mail ready to send: rendered, addressed, with an optional calendar attachment.
+/// A mail ready to send: rendered, addressed, with an optional calendar attachment and an
+/// optional picture for the HTML part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub to: String,
@@ -20,6 +21,16 @@ pub struct OutgoingMail {
     pub text: String,
     pub html: Option<String>,
     pub ics: Option<String>,
+    /// A PNG the HTML part shows inline as `cid:` [`crate::mail::INLINE_PNG_CID`] (the
+    /// receipt's QR code in the completion mail). Sent only with an HTML part.
+    ///
+    /// Stored in the outbox row as composed rather than drawn again at send time: the row
+    /// is the whole mail (its text and HTML are rendered once too), so a retry hours later,
+    /// after a restart or on an upgraded instance, sends exactly the same mail; drawing it
+    /// again would need the receipt number in a column of its own (the row has it only
+    /// inside rendered text) and would tie the mail to whichever encoder sends it. The
+    /// cost is about a kilobyte per completion mail, erased with the row by retention.
+    pub inline_png: Option<Vec<u8>>,
 }
 
 /// A claimed outbox row.
@@ -36,6 +47,7 @@ pub struct OutboxMail {
     #[diesel(column_name = html_body)]
     pub html: Option<String>,
     pub ics: Option<String>,
+    pub inline_png: Option<Vec<u8>>,
     /// Failed attempts so far.
     pub attempts: i32,
 }
@@ -48,6 +60,7 @@ impl OutboxMail {
             text: self.text.clone(),
             html: self.html.clone(),
             ics: self.ics.clone(),
+            inline_png: self.inline_png.clone(),
         }
     }
 }
@@ -96,6 +109,7 @@ crate::impl_for_both_backends!(OutboxWrites {
                 mail_outbox::text_body.eq(&mail.text),
                 mail_outbox::html_body.eq(mail.html.as_deref()),
                 mail_outbox::ics.eq(mail.ics.as_deref()),
+                mail_outbox::inline_png.eq(mail.inline_png.as_deref()),
                 mail_outbox::status.eq(STATUS_PENDING),
                 mail_outbox::attempts.eq(0),
                 mail_outbox::next_attempt_at.eq(now),
@@ -380,6 +394,7 @@ mod tests {
             text: "本文".into(),
             html: Some("<p>本文</p>".into()),
             ics: None,
+            inline_png: None,
         }
     }
 

@@ -7,7 +7,7 @@ use time::Date;
 
 use super::audit::{AuditEntry, AuditWrites};
 use super::bookings::{Booking, Person};
-use super::schema::{booking_people, bookings, counters, notices};
+use super::schema::{audit_log, booking_people, bookings, counters, notices};
 use super::tenants::Counter;
 use super::{Db, DbError};
 use crate::core::receipt::format_receipt;
@@ -332,6 +332,166 @@ pub async fn set_status(
         Err(DbError::Conflict("notice rebooked")) => Ok(StatusChange::NoticeRebooked),
         other => other,
     }
+}
+
+/// The roster a receipt is scanned at: its day and counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanAt {
+    pub day: Date,
+    pub counter_id: i64,
+}
+
+/// What checking in by receipt number (a scan, or the number typed) found and did. Every
+/// outcome but [`ScanOutcome::CheckedIn`] wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanOutcome {
+    /// No booking of this tenant has the number; another municipality's booking with the
+    /// same number is not looked at, so the answer is the same for it.
+    NotFound,
+    /// 来庁済 recorded now, with the same audit entry as the roster's 来庁 button.
+    CheckedIn {
+        booking_id: i64,
+    },
+    /// Already 来庁済 (a second scan, a colleague, or the button): not written again.
+    AlreadyCheckedIn {
+        booking_id: i64,
+    },
+    /// Another day's or another counter's booking (or both).
+    Elsewhere {
+        booking_id: i64,
+    },
+    Cancelled {
+        booking_id: i64,
+    },
+    /// Past retention: its people are erased, nothing is left to check in.
+    Anonymised {
+        booking_id: i64,
+    },
+    /// Marked 不在: undoing that is the roster's 元に戻す, a deliberate step of its own.
+    NoShow {
+        booking_id: i64,
+    },
+    /// The roster's day is still to come (the rule of the roster's buttons).
+    BeforeTheDay {
+        booking_id: i64,
+    },
+}
+
+/// Checks in the booking with `receipt` (digits as stored) as a clerk of `tenant_id` at the
+/// roster `at`, in one write transaction: the booking is read, judged, and set 来庁済 with
+/// its people and the audit entry only if it is that day's booking at that counter, still
+/// 予約済 and not anonymised. The update is guarded by all of that, so two scans at once
+/// (or a scan and a change of the booking's time) check in at most once, and a scan never
+/// checks in a booking that has just moved to another day or counter.
+pub async fn check_in_by_receipt(
+    db: &Db,
+    tenant_id: i64,
+    receipt: &str,
+    at: ScanAt,
+    staff_user_id: i64,
+    (today, now): (Date, i64),
+) -> Result<ScanOutcome, DbError> {
+    db_write!(db, |conn| {
+        let found: Option<(i64, String, i32, Date, i64, Option<i64>)> = bookings::table
+            .filter(bookings::tenant_id.eq(tenant_id))
+            .filter(bookings::receipt_number.eq(receipt))
+            .select((
+                bookings::id,
+                bookings::status,
+                bookings::party_size,
+                bookings::day,
+                bookings::counter_id,
+                bookings::anonymised_at,
+            ))
+            .get_result(conn)
+            .await
+            .optional()?;
+        let Some((booking_id, status, party, day, counter_id, anonymised_at)) = found else {
+            return Ok(ScanOutcome::NotFound);
+        };
+        let refused = if anonymised_at.is_some() {
+            Some(ScanOutcome::Anonymised { booking_id })
+        } else if status == CANCELLED {
+            Some(ScanOutcome::Cancelled { booking_id })
+        } else if day != at.day || counter_id != at.counter_id {
+            Some(ScanOutcome::Elsewhere { booking_id })
+        } else if status == VISITED {
+            Some(ScanOutcome::AlreadyCheckedIn { booking_id })
+        } else if status == NO_SHOW {
+            Some(ScanOutcome::NoShow { booking_id })
+        } else if day > today {
+            Some(ScanOutcome::BeforeTheDay { booking_id })
+        } else {
+            None
+        };
+        if let Some(refused) = refused {
+            return Ok(refused);
+        }
+        let updated = diesel::update(
+            bookings::table
+                .filter(bookings::id.eq(booking_id))
+                .filter(bookings::tenant_id.eq(tenant_id))
+                .filter(bookings::status.eq(BOOKED))
+                .filter(bookings::day.eq(at.day))
+                .filter(bookings::counter_id.eq(at.counter_id))
+                .filter(bookings::anonymised_at.is_null()),
+        )
+        .set((bookings::status.eq(VISITED), bookings::updated_at.eq(now)))
+        .execute(conn)
+        .await?;
+        if updated == 0 {
+            // Changed between the read and the update (PostgreSQL's READ COMMITTED: the
+            // other scan committed first, and this update found its row no longer 予約済).
+            let (status, day, counter_id): (String, Date, i64) = bookings::table
+                .filter(bookings::id.eq(booking_id))
+                .select((bookings::status, bookings::day, bookings::counter_id))
+                .get_result(conn)
+                .await?;
+            return Ok(match status.as_str() {
+                VISITED if day == at.day && counter_id == at.counter_id => {
+                    ScanOutcome::AlreadyCheckedIn { booking_id }
+                }
+                CANCELLED => ScanOutcome::Cancelled { booking_id },
+                NO_SHOW => ScanOutcome::NoShow { booking_id },
+                _ => ScanOutcome::Elsewhere { booking_id },
+            });
+        }
+        diesel::update(booking_people::table.filter(booking_people::booking_id.eq(booking_id)))
+            .set(booking_people::status.eq(VISITED))
+            .execute(conn)
+            .await?;
+        let detail = audit_detail(NewStatus::Visited, BOOKED, &format_receipt(receipt), party);
+        conn.audit_in(&AuditEntry {
+            tenant_id,
+            staff_user_id: Some(staff_user_id),
+            action: NewStatus::Visited.audit_action(),
+            booking_id: Some(booking_id),
+            detail: &detail,
+            now,
+        })
+        .await?;
+        Ok(ScanOutcome::CheckedIn { booking_id })
+    })
+}
+
+/// When the booking was last set 来庁済 (unix seconds), from the audit log: the booking row
+/// keeps no such time, and its `updated_at` moves with a password reissue too.
+pub async fn checked_in_at(
+    db: &Db,
+    tenant_id: i64,
+    booking_id: i64,
+) -> Result<Option<i64>, DbError> {
+    db_read!(db, |conn| {
+        Ok(audit_log::table
+            .filter(audit_log::tenant_id.eq(tenant_id))
+            .filter(audit_log::booking_id.eq(booking_id))
+            .filter(audit_log::action.eq(NewStatus::Visited.audit_action()))
+            .order(audit_log::id.desc())
+            .select(audit_log::at)
+            .first(conn)
+            .await
+            .optional()?)
+    })
 }
 
 /// The audit log's sentence for a change, with the receipt number a colleague can look up.

@@ -216,6 +216,7 @@ diesel::table! {
         text_body -> Text,
         html_body -> Nullable<Text>,
         ics -> Nullable<Text>,
+        inline_png -> Nullable<Binary>,
         status -> Text,
         attempts -> Integer,
         next_attempt_at -> BigInt,

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
 use super::SentMail;
@@ -19,6 +21,9 @@ struct StoredMail {
     text: String,
     html: Option<String>,
     ics: Option<String>,
+    /// The inline picture as base64 (absent in files from before there was one).
+    #[serde(default)]
+    inline_png: Option<String>,
     /// Unix seconds.
     sent_at: i64,
 }
@@ -38,6 +43,7 @@ pub async fn write(dir: &Path, mail: &SentMail) -> std::io::Result<()> {
         text: mail.text.clone(),
         html: mail.html.clone(),
         ics: mail.ics.clone(),
+        inline_png: mail.inline_png.as_ref().map(|png| BASE64.encode(png)),
         sent_at: i64::try_from(now.as_secs()).unwrap_or(i64::MAX),
     };
     let json = serde_json::to_vec_pretty(&stored)?;
@@ -93,6 +99,7 @@ pub fn read_dev_mail(dir: &Path, id: &str) -> Option<(SentMail, i64)> {
             text: stored.text,
             html: stored.html,
             ics: stored.ics,
+            inline_png: stored.inline_png.and_then(|b| BASE64.decode(b).ok()),
         },
         stored.sent_at,
     ))

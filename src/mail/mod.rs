@@ -31,6 +31,9 @@ pub use templates::MailTemplates;
 pub const ICS_FILENAME: &str = "yoyaku.ics";
 /// Content type of the calendar attachment.
 pub const ICS_CONTENT_TYPE: &str = "text/calendar; charset=utf-8; method=PUBLISH";
+/// The Content-ID of a mail's inline picture ([`OutgoingMail::inline_png`]); its HTML part
+/// shows it as `<img src="cid:...">`. One per mail, so a fixed id is unique in it.
+pub const INLINE_PNG_CID: &str = "receipt-qr@madoguchi";
 
 /// How long one SMTP command may take before the attempt counts as failed.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -68,6 +71,9 @@ pub struct SentMail {
     pub text: String,
     pub html: Option<String>,
     pub ics: Option<String>,
+    /// The picture the HTML part shows inline (sent only with an HTML part).
+    #[serde(default)]
+    pub inline_png: Option<Vec<u8>>,
 }
 
 impl From<&OutgoingMail> for SentMail {
@@ -78,6 +84,7 @@ impl From<&OutgoingMail> for SentMail {
             text: m.text.clone(),
             html: m.html.clone(),
             ics: m.ics.clone(),
+            inline_png: m.html.as_ref().and(m.inline_png.clone()),
         }
     }
 }
@@ -205,9 +212,11 @@ impl Mailer {
     }
 
     /// The MIME message: text/plain, or multipart/alternative text and HTML, wrapped in
-    /// multipart/mixed with the calendar attachment when there is one. lettre writes the
-    /// subject and names as RFC 2047 encoded words and picks base64 or quoted-printable
-    /// for UTF-8 bodies.
+    /// multipart/mixed with the calendar attachment when there is one. An inline picture
+    /// goes with the HTML in multipart/related (RFC 2387), as the part its `cid:` names,
+    /// so that clients which show only the text never offer it as a stray attachment.
+    /// lettre writes the subject and names as RFC 2047 encoded words and picks base64 or
+    /// quoted-printable for UTF-8 bodies.
     pub fn build_message(&self, mail: &OutgoingMail) -> Result<Message, String> {
         let to: Mailbox = mail
             .to
@@ -219,12 +228,26 @@ impl Mailer {
             .to(to)
             .subject(one_line(&mail.subject))
             .message_id(Some(self.new_message_id()));
-        let content = match &mail.html {
-            Some(html) => Content::Multi(MultiPart::alternative_plain_html(
+        let content = match (&mail.html, &mail.inline_png) {
+            (Some(html), None) => Content::Multi(MultiPart::alternative_plain_html(
                 mail.text.clone(),
                 html.clone(),
             )),
-            None => Content::Single(SinglePart::plain(mail.text.clone())),
+            (Some(html), Some(png)) => {
+                let png_type = ContentType::parse("image/png").map_err(|e| e.to_string())?;
+                let picture =
+                    Attachment::new_inline(INLINE_PNG_CID.to_string()).body(png.clone(), png_type);
+                Content::Multi(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(mail.text.clone()))
+                        .multipart(
+                            MultiPart::related()
+                                .singlepart(SinglePart::html(html.clone()))
+                                .singlepart(picture),
+                        ),
+                )
+            }
+            (None, _) => Content::Single(SinglePart::plain(mail.text.clone())),
         };
         let content = match &mail.ics {
             None => content,

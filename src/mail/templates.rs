@@ -92,6 +92,7 @@ impl MailTemplates {
             text: tidy_text(&text),
             html,
             ics: None,
+            inline_png: None,
         })
     }
 

@@ -24,6 +24,7 @@ fn mail(to: &str) -> OutgoingMail {
         text: "受付番号:A1B2C3\nhttps://example.jp/t/demo/lookup\n".into(),
         html: Some("<p>受付番号:A1B2C3</p>".into()),
         ics: None,
+        inline_png: None,
     }
 }
 
@@ -430,6 +431,64 @@ fn the_message_is_text_and_html_alternatives_with_the_calendar_attached() {
     let raw = String::from_utf8(mailer.build_message(&m).unwrap().formatted()).unwrap();
     assert!(!raw.contains("multipart"));
     assert!(raw.contains("Content-Type: text/plain; charset=utf-8"));
+}
+
+#[test]
+fn an_inline_picture_goes_with_the_html_in_multipart_related() {
+    let mailer = memory_mailer();
+    let mut m = mail("resident@example.jp");
+    let png = crate::core::receipt_qr::ReceiptQr::new("1234567890")
+        .unwrap()
+        .png(10);
+    m.html = Some(format!(
+        "<p><img src=\"cid:{INLINE_PNG_CID}\" alt=\"QR\"></p>"
+    ));
+    m.inline_png = Some(png.clone());
+    m.ics = Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into());
+    let raw = String::from_utf8(mailer.build_message(&m).unwrap().formatted()).unwrap();
+    // mixed( alternative( text, related( html, png ) ), ics ), in that order.
+    let at = |needle: &str| {
+        raw.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in {raw}"))
+    };
+    let order = [
+        at("Content-Type: multipart/mixed;"),
+        at("Content-Type: multipart/alternative;"),
+        at("Content-Type: text/plain; charset=utf-8"),
+        at("Content-Type: multipart/related;"),
+        at("Content-Type: text/html; charset=utf-8"),
+        at("Content-Type: image/png"),
+        at("Content-Type: text/calendar"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{raw}");
+    assert!(raw.contains(&format!("Content-ID: <{INLINE_PNG_CID}>")));
+    assert!(raw.contains("Content-Disposition: inline"));
+    let picture = &raw[at("Content-Type: image/png")..];
+    let body = picture.split_once("\r\n\r\n").unwrap().1;
+    let body = &body[..body.find("\r\n--").unwrap()];
+    assert_eq!(base64_decode(&body.replace("\r\n", "")), png);
+    assert_eq!(part(&raw, "text/plain"), m.text.replace('\n', "\r\n"));
+
+    // A text-only mail never carries the picture.
+    m.html = None;
+    let raw = String::from_utf8(mailer.build_message(&m).unwrap().formatted()).unwrap();
+    assert!(!raw.contains("image/png") && !raw.contains("multipart/related"));
+}
+
+#[tokio::test]
+async fn the_development_mailbox_keeps_the_inline_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = Mailer::new(&settings(
+        MailTransportKind::DevMailbox,
+        "",
+        dir.path().to_str().unwrap(),
+    ))
+    .unwrap();
+    let mut m = mail("qr@example.jp");
+    m.inline_png = Some(vec![0x89, b'P', b'N', b'G', 0, 255]);
+    mailer.send(&m).await.unwrap();
+    let list = read_dev_mailbox(dir.path());
+    assert_eq!(list[0].1.inline_png, m.inline_png);
 }
 
 // In a runtime: the pooled SMTP transport starts its idle-connection reaper on it.

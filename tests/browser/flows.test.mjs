@@ -4,7 +4,9 @@
 // HTML checker (run.sh); screenshots go to target/browser/screenshots.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, Visitor, samples, openMail } from "./lib.mjs";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ARTEFACTS, BASE, launch, Visitor, samples, openMail } from "./lib.mjs";
 
 // What a person reads and presses, per language.
 const T = {
@@ -187,6 +189,18 @@ async function journey({ name, width, locale, party }) {
     await page.getByRole("heading", { name: t.detailsHeading }).waitFor();
     await page.getByRole("link", { name: t.print }).click();
     await v.check("print");
+    // The receipt's QR code, named for screen readers, with the number beside it.
+    const qr = page.getByRole("img", { name: new RegExp(receipt) });
+    assert.equal(await qr.count(), 1, "one QR code of the receipt");
+    // Printed: one A4 sheet, the code about 3.5 cm wide.
+    await page.emulateMedia({ media: "print" });
+    const qrWidth = await qr.evaluate((e) => e.getBoundingClientRect().width);
+    assert.ok(Math.abs(qrWidth - (35 / 25.4) * 96) < 2, `the QR code is 35 mm on paper, not ${qrWidth}px`);
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    writeFileSync(join(ARTEFACTS, `print-${name}.pdf`), pdf);
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, 1, "the booking prints on one A4 sheet");
+    await page.emulateMedia({ media: "screen" });
     await page.goBack();
 
     await page.getByRole("link", { name: t.change }).click();

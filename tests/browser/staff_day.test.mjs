@@ -1,7 +1,8 @@
 // A clerk's and an administrator's day in a real browser (issue 4's "done when"): log in
 // to the demo, import a notice list, open a Saturday and book a caller on the phone, book
 // another for tomorrow, print tomorrow's roster for one counter on A4 and download its CSV
-// in both encodings with the Japanese intact. Every page passes axe and the Nu checker.
+// in both encodings with the Japanese intact, and scan a receipt at today's roster (来庁受付)
+// from the keyboard. Every page passes axe and the Nu checker.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdtempSync } from "node:fs";
@@ -95,9 +96,10 @@ test("an administrator's day: import, a Saturday caller, tomorrow's roster on A4
     // Another for tomorrow, whose roster is printed below.
     const tomorrow = tomorrowJst();
     const [, month, day] = tomorrow.split("-").map(Number);
-    await phoneBooking(v, IMPORTED[1], async (p) => {
+    const tomorrowDone = await phoneBooking(v, IMPORTED[1], async (p) => {
       await p.locator(`table.slot-grid:visible td.cell-open button[aria-label^='${month}月${day}日']`).first().click();
     });
+    const tomorrowReceipt = tomorrowDone.match(/受付番号\s*([0-9]{4}-[0-9]{4}-[0-9]{2})/)[1];
 
     // Tomorrow's roster for the main office, printed on A4.
     await page.goto(`${BASE}/t/demo/staff/roster?date=${tomorrow}`);
@@ -132,6 +134,31 @@ test("an administrator's day: import, a Saturday caller, tomorrow's roster on A4
     const fromSjis = new TextDecoder("shift_jis").decode(sjis);
     assert.match(fromSjis, /髙橋 花子/, "髙 is in CP932 (NEC/IBM extensions)");
     assert.match(fromSjis, /受付番号/);
+
+    // 来庁受付 on today's roster, by keyboard as a USB scanner types: the number, then Enter.
+    // Tomorrow's booking is not today's: the message says which day, nothing is recorded,
+    // and the field is empty and focused for the next scan.
+    await page.goto(`${BASE}/t/demo/staff/roster`);
+    await page.getByLabel("窓口").selectOption({ label: "本庁舎 市民課" });
+    await page.getByRole("button", { name: "表示する" }).click();
+    await page.getByRole("textbox", { name: "受付番号" }).focus();
+    await page.keyboard.type(tomorrowReceipt.replaceAll("-", ""));
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/scan=elsewhere/);
+    await v.check("roster-scan-other-day");
+    const status = page.locator("#scan-result[role=status]");
+    assert.match(await status.innerText(), new RegExp(`受付番号 ${tomorrowReceipt} は\\d{4}年${month}月${day}日`));
+    assert.match(await status.innerText(), /来庁は記録していません/);
+    assert.match(await status.innerText(), /髙橋 花子/, "who it is");
+    const field = await page.evaluate(() => ({ id: document.activeElement?.id, value: document.activeElement?.value }));
+    assert.deepEqual(field, { id: "scan-receipt", value: "" }, "ready for the next scan");
+    // A misread (three full-width digits typed by hand): said next to the field, still focused.
+    await page.keyboard.type("１２３");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/scan=length/);
+    await v.check("roster-scan-misread");
+    assert.match(await page.locator("#scan-result").innerText(), /読み取った数字は3桁でした/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "scan-receipt");
     v.assertClean();
   } finally {
     await v.close();

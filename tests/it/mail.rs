@@ -17,6 +17,7 @@ fn mail(i: usize) -> OutgoingMail {
         text: format!("本文 {i}\nhttps://example.jp/t/demo/apply/TOKEN{i}\n<b>"),
         html: None,
         ics: None,
+        inline_png: None,
     }
 }
 

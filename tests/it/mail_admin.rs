@@ -17,6 +17,7 @@ fn mail(to: &str, subject: &str) -> OutgoingMail {
         text: "本文".into(),
         html: None,
         ics: None,
+        inline_png: None,
     }
 }
 

@@ -21,6 +21,7 @@ fn mail(i: usize) -> OutgoingMail {
         text: format!("本文 {i}"),
         html: Some(format!("<p>本文 {i}</p>")),
         ics: None,
+        inline_png: None,
     }
 }
 

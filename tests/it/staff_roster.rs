@@ -92,7 +92,7 @@ async fn book_named(
 }
 
 /// The resident cancels with the receipt and password from the mail.
-async fn resident_cancels(app: &TestApp, receipt: &str, password: &str) {
+pub async fn resident_cancels(app: &TestApp, receipt: &str, password: &str) {
     let mut client = app.client();
     let lookup = client.get("/t/demo/lookup").await;
     let found = client
@@ -116,7 +116,7 @@ async fn resident_cancels(app: &TestApp, receipt: &str, password: &str) {
         .assert_text("予約を取り消しました");
 }
 
-async fn booking_id(app: &TestApp, receipt: &str) -> i64 {
+pub async fn booking_id(app: &TestApp, receipt: &str) -> i64 {
     let demo = app.demo_tenant().await;
     madoguchi::db::bookings::find_by_receipt(app.db(), demo.id, &receipt.replace('-', ""))
         .await
@@ -655,7 +655,7 @@ async fn the_csv_opens_in_excel_in_both_encodings(backend: Backend) {
 }
 on_both_databases!(the_csv_opens_in_excel_in_both_encodings);
 
-async fn post_status(client: &mut Client, app: &TestApp, id: i64, status: &str) -> Page {
+pub async fn post_status(client: &mut Client, app: &TestApp, id: i64, status: &str) -> Page {
     let page = roster(client, app).await;
     let counter = app.counter_id("本庁舎 市民課").await.to_string();
     let done = client

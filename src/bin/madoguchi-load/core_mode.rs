@@ -215,6 +215,7 @@ async fn core_once(
         text: s.mail_text.clone(),
         html: None,
         ics: None,
+        inline_png: None,
     };
     let t = Instant::now();
     stats.requests += 1;

@@ -917,6 +917,7 @@ pub async fn done(
         &receipt::format_receipt(&booking.receipt_number),
     );
     ctx.insert("email", &app_of(&mut s).email);
+    super::insert_receipt_qr(&mut ctx, &booking.receipt_number)?;
     let mut response = (jar, render(&app, "resident/done.html", &ctx)?).into_response();
     // The visit is over: the waiting room may let the next resident in.
     response

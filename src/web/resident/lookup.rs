@@ -339,6 +339,11 @@ pub async fn print(
     };
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
+    // Only a booking still to come is checked in with it: a printout of a cancelled or
+    // past one carries no code to scan.
+    if booking.status == "booked" {
+        super::insert_receipt_qr(&mut ctx, &booking.receipt_number)?;
+    }
     ctx.insert(
         "printed_at",
         &i18n::date_time(Lang::current(), app.clock.now_jst()),

@@ -29,6 +29,24 @@ pub fn base_context(app: &App, tenant: &Tenant, jar: CookieJar) -> (CookieJar, t
     (jar, ctx)
 }
 
+/// Puts `receipt_qr` (the inline SVG of the receipt's QR code, named for screen readers in
+/// the page's language) into a page's context; `receipt` is the number as stored. The
+/// template writes it with `| safe`: the SVG is built from the code's modules and the
+/// label is escaped in [`ReceiptQr::svg`](crate::core::receipt_qr::ReceiptQr::svg).
+pub fn insert_receipt_qr(ctx: &mut tera::Context, receipt: &str) -> Result<(), WebError> {
+    let qr = crate::core::receipt_qr::ReceiptQr::new(receipt)
+        .map_err(|_| WebError::Internal("a receipt number too long for a QR code".into()))?;
+    let label = crate::i18n::Msg::new("receipt-qr-label")
+        .arg("receipt", crate::core::receipt::format_receipt(receipt))
+        .resolve(crate::i18n::Lang::current());
+    ctx.insert("receipt_qr", &qr.svg(&label));
+    ctx.insert(
+        "receipt_qr_number",
+        &crate::core::receipt::format_receipt(receipt),
+    );
+    Ok(())
+}
+
 /// The booking rules in force now for this tenant.
 pub fn booking_rules(app: &App, tenant: &Tenant) -> crate::core::grid::BookingRules {
     crate::core::grid::BookingRules {

@@ -7,6 +7,7 @@ pub mod imports;
 pub mod mail;
 pub mod phone;
 pub mod roster;
+pub mod roster_scan;
 pub mod schedule;
 pub mod settings;
 

@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{tenant}/staff/roster/print", get(print))
         .route("/t/{tenant}/staff/roster.csv", get(csv))
         .route("/t/{tenant}/staff/bookings/{id}/status", post(set_status))
+        .route(
+            "/t/{tenant}/staff/roster/scan",
+            post(super::roster_scan::scan),
+        )
 }
 
 type Params = HashMap<String, String>;
@@ -381,6 +385,12 @@ pub async fn page(
             ctx.insert("totals", &totals(&list));
             ctx.insert("message", &message.as_ref().map(|m| &m.0));
             ctx.insert("message_warning", &message.as_ref().is_some_and(|m| m.1));
+            // 来庁受付 by receipt number, on every day's roster: on a day still to come it
+            // says why it records nothing, as the 来庁 button's rule does.
+            let scan =
+                super::roster_scan::result_view(&app, &staff, &q, sel.day, counter, &sel.counters)
+                    .await?;
+            ctx.insert("scan", &scan);
         }
     }
     Ok(no_store(

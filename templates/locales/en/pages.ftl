@@ -224,3 +224,8 @@ change-after = After
 change-rechoose = Choose another time
 change-submit = Change to this time
 change-back = Back to the booking details without changing
+
+# The QR code of the receipt number (completion page, print view): the counter's scanner
+# reads it (issue 11).
+receipt-qr-label = QR code of receipt number { $receipt }
+receipt-qr-note = When you come, the clerk scans this QR code at the counter to check you in.

@@ -217,3 +217,8 @@ change-after = 変更後
 change-rechoose = 日時を選び直す
 change-submit = この日時に変更する
 change-back = 変更せずに予約詳細へ戻る
+
+# The QR code of the receipt number (completion page, print view): the counter's scanner
+# reads it (issue 11).
+receipt-qr-label = 受付番号 { $receipt } のQRコード
+receipt-qr-note = 来庁の際、窓口でこのQRコードを読み取って受付します。
