@@ -10,6 +10,7 @@ pub mod notice_import;
 pub mod pow;
 pub mod receipt;
 pub mod receipt_qr;
+pub mod recipient_fields;
 pub mod redact;
 pub mod resident_input;
 pub mod roster_csv;

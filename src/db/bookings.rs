@@ -12,6 +12,7 @@ use super::schema::{
 };
 use super::slots::SlotWrites;
 use super::{Backend, Db, DbError};
+use crate::core::recipient_fields::{Answer, Answers, answers_to_json};
 use crate::{db_read, db_write};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -47,14 +48,18 @@ pub struct Person {
     pub kana: String,
     pub phone: String,
     pub status: String,
+    /// Answers to the municipality's own fields, each with the label it was given under.
+    #[diesel(deserialize_as = String)]
+    pub answers: Answers,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewPerson {
     pub notice_id: Option<i64>,
     pub name: String,
     pub kana: String,
     pub phone: String,
+    pub answers: Vec<Answer>,
 }
 
 /// A change made by a member of staff: recorded in the audit log in the same transaction.
@@ -264,6 +269,8 @@ pub async fn confirm(
                     booking_people::name.eq(&person.name),
                     booking_people::kana.eq(&person.kana),
                     booking_people::phone.eq(&person.phone),
+                    // In the person's own row: no extra statement per booking.
+                    booking_people::answers.eq(answers_to_json(&person.answers)),
                 ))
                 .execute(conn)
                 .await;
@@ -340,7 +347,9 @@ pub async fn find_by_receipt(
     })
 }
 
-/// The people of a booking with their notice's number 1, in order.
+/// The people of a booking with their notice's number 1 and their answers to the
+/// municipality's own fields, in order: what every page, mail and export about a booking
+/// shows of its people, read in one place.
 pub async fn people(db: &Db, booking_id: i64) -> Result<Vec<(Person, Option<String>)>, DbError> {
     db_read!(db, |conn| {
         Ok(booking_people::table

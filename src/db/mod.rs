@@ -9,6 +9,7 @@ pub mod holds;
 pub mod imports;
 pub mod notices;
 pub mod outbox;
+pub mod recipient_fields;
 pub mod retention;
 pub mod roster;
 pub mod schedule;

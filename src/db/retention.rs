@@ -1,7 +1,7 @@
 //! Personal-data retention: what residents typed is kept only as long as the visit needs it.
 //!
 //! A booking is anonymised `days_after_visit` days after its visit day: its people's names,
-//! kana and phone numbers are blanked and their link to the issued notice (the number and
+//! kana, phone numbers and answers to the municipality's own fields are blanked and their link to the issued notice (the number and
 //! birthdate) cut; the booking's mail addresses and password hash are removed (its receipt
 //! can no longer be looked up). The row itself stays, with its day, counter, party size,
 //! status and source, for the municipality's statistics. Mails in the outbox carry the same
@@ -159,6 +159,7 @@ async fn anonymise_batch(db: &Db, last_day: Date, now: i64) -> Result<(usize, us
                 booking_people::name.eq(""),
                 booking_people::kana.eq(""),
                 booking_people::phone.eq(""),
+                booking_people::answers.eq("[]"),
                 booking_people::notice_id.eq(None::<i64>),
             ))
             .execute(conn)

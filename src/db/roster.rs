@@ -541,6 +541,7 @@ mod tests {
             kana: String::new(),
             phone: String::new(),
             status: BOOKED.into(),
+            answers: Default::default(),
         }
     }
 

@@ -16,7 +16,6 @@ diesel::table! {
         same_day_cutoff_min -> Integer,
         max_party_size -> Integer,
         cancel_deadline_hours -> Integer,
-        recipient_fields -> Text,
         pinned_counter_id -> Nullable<BigInt>,
         close_on_holidays -> Bool,
         close_year_end -> Bool,
@@ -204,6 +203,7 @@ diesel::table! {
         phone -> Text,
         status -> Text,
         active -> Bool,
+        answers -> Text,
     }
 }
 
@@ -446,3 +446,23 @@ diesel::table! {
 diesel::joinable!(notice_imports -> tenants (tenant_id));
 
 diesel::joinable!(notice_imports -> staff_users (staff_user_id));
+
+diesel::table! {
+    recipient_fields (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        kind -> Text,
+        label_ja -> Text,
+        label_en -> Text,
+        help_ja -> Text,
+        help_en -> Text,
+        choices -> Text,
+        requirement -> Text,
+        active -> Bool,
+        position -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(recipient_fields -> tenants (tenant_id));

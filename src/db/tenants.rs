@@ -26,7 +26,6 @@ pub struct Tenant {
     pub same_day_cutoff_min: i32,
     pub max_party_size: i32,
     pub cancel_deadline_hours: i32,
-    pub recipient_fields: String,
     pub pinned_counter_id: Option<i64>,
     pub close_on_holidays: bool,
     pub close_year_end: bool,
@@ -287,8 +286,6 @@ pub struct TenantSettings {
     pub hold_ttl_min: i32,
     pub max_party_size: i32,
     pub cancel_deadline_hours: i32,
-    /// "name,kana,phone" or a subset, in that order.
-    pub recipient_fields: String,
     pub pinned_counter_id: Option<i64>,
 }
 
@@ -303,7 +300,6 @@ impl TenantSettings {
             hold_ttl_min: tenant.hold_ttl_min,
             max_party_size: tenant.max_party_size,
             cancel_deadline_hours: tenant.cancel_deadline_hours,
-            recipient_fields: tenant.recipient_fields.clone(),
             pinned_counter_id: tenant.pinned_counter_id,
         }
     }
@@ -349,7 +345,6 @@ pub async fn update_settings(
                 tenants::hold_ttl_min.eq(settings.hold_ttl_min),
                 tenants::max_party_size.eq(settings.max_party_size),
                 tenants::cancel_deadline_hours.eq(settings.cancel_deadline_hours),
-                tenants::recipient_fields.eq(&settings.recipient_fields),
                 tenants::pinned_counter_id.eq(settings.pinned_counter_id),
             ))
             .execute(conn)
@@ -557,7 +552,7 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
     use super::schema::{
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
         hold_slots, holds, line_links, mail_outbox, notice_imports, notices, opening_templates,
-        reminders, resident_tickets, slots, waitlist_entries, web_sessions,
+        recipient_fields, reminders, resident_tickets, slots, waitlist_entries, web_sessions,
     };
     db_write!(db, |conn| {
         let tenant_bookings = || {
@@ -659,6 +654,11 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
             diesel::delete(announcements::table.filter(announcements::tenant_id.eq(tenant_id)))
                 .execute(conn)
                 .await?;
+        removed += diesel::delete(
+            recipient_fields::table.filter(recipient_fields::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
         removed += diesel::delete(services::table.filter(services::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;

@@ -66,6 +66,9 @@ pub struct PersonForm {
     pub name: String,
     pub kana: String,
     pub phone: String,
+    /// The municipality's own fields, by field id; a field left empty has no entry.
+    #[serde(default)]
+    pub answers: BTreeMap<i64, String>,
 }
 
 /// An application between the verified link and the booking.

@@ -70,6 +70,16 @@ const FIELDS: &[&str] = &[
     "index",
     "person",
     "confirm",
+    "label_ja",
+    "label_en",
+    "help_ja",
+    "help_en",
+    "kind",
+    "choices_ja",
+    "choices_en",
+    "required",
+    "kana",
+    "phone",
 ];
 
 /// What must never reach a visitor.
@@ -105,6 +115,7 @@ const KEPT: &[&str] = &[
     "booking_people",
     "mail_outbox",
     "staff_users",
+    "recipient_fields",
 ];
 
 fn check(path: &str, what: &str, page: &Page) {
@@ -132,8 +143,17 @@ async fn kept_counts(app: &TestApp) -> BTreeMap<&'static str, i64> {
 }
 
 /// Posts every variant to `path` as `client`; checks each answer, and the row counts
-/// around each post that was refused (anything but a redirect onwards).
+/// around each post that was refused (anything but a redirect onwards). Every field of
+/// [`FIELDS`] is sent, and the demo's own recipient fields (`f12_1`, see
+/// [`define_own_fields`]).
 async fn hammer(app: &TestApp, client: &mut Client, token: &str, path: &str) {
+    let own = own_field_names(app).await;
+    let fields: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .chain(own.iter().map(String::as_str))
+        .collect();
+    let fields = fields.as_slice();
     let weird = [
         (
             "control characters",
@@ -155,17 +175,17 @@ async fn hammer(app: &TestApp, client: &mut Client, token: &str, path: &str) {
     posts.push(("no CSRF token".into(), enc(&[("email", "a@example.jp")])));
     for (what, value) in &weird {
         let mut pairs = vec![("csrf", token)];
-        pairs.extend(FIELDS.iter().map(|f| (*f, value.as_str())));
+        pairs.extend(fields.iter().map(|f| (*f, value.as_str())));
         posts.push((what.to_string(), enc(&pairs)));
     }
     // Invalid UTF-8, percent-encoded and raw.
     let mut raw = format!("csrf={token}").into_bytes();
-    for f in FIELDS {
+    for f in fields {
         raw.extend_from_slice(format!("&{f}=%FF%FE%C0%80").as_bytes());
     }
     posts.push(("percent-encoded invalid UTF-8".into(), raw));
     let mut raw = format!("csrf={token}").into_bytes();
-    for f in FIELDS {
+    for f in fields {
         raw.extend_from_slice(format!("&{f}=").as_bytes());
         raw.extend_from_slice(&[0xff, 0xfe, 0xc0, 0x80, b'a']);
     }
@@ -173,7 +193,7 @@ async fn hammer(app: &TestApp, client: &mut Client, token: &str, path: &str) {
     // 100 KB in every field, eight fields a post (under the 1 MB body limit, so the
     // handler reads them).
     let big = "あ".repeat(100 * 1024 / 3);
-    for group in FIELDS.chunks(8) {
+    for group in fields.chunks(8) {
         let mut pairs = vec![("csrf", token)];
         pairs.extend(group.iter().map(|f| (*f, big.as_str())));
         posts.push((format!("100 KB in each of {group:?}"), enc(&pairs)));
@@ -193,12 +213,63 @@ async fn hammer(app: &TestApp, client: &mut Client, token: &str, path: &str) {
     }
 }
 
+/// The form names of the demo's own recipient fields for the first person.
+async fn own_field_names(app: &TestApp) -> Vec<String> {
+    let demo = app.demo_tenant().await;
+    madoguchi::db::recipient_fields::form(app.db(), demo.id)
+        .await
+        .unwrap()
+        .extras
+        .iter()
+        .map(|f| format!("f{}_1", f.id))
+        .collect()
+}
+
+/// One field of each kind of the demo's own, as an admin adds them on the console.
+async fn define_own_fields(app: &TestApp) -> i64 {
+    let mut admin = app.admin_client().await;
+    let token = csrf(&admin.get("/t/demo/staff/fields").await.body);
+    for (label, kind, choices) in [
+        ("本人確認書類", "choice", "運転免許証\nパスポート"),
+        ("車いすの貸出", "yes_no", ""),
+        ("同行者の人数", "number", ""),
+        ("備考", "text", ""),
+    ] {
+        let added = admin
+            .post_form(
+                "/t/demo/staff/fields/extra",
+                &[
+                    ("csrf", &token),
+                    ("label_ja", label),
+                    ("kind", kind),
+                    ("choices_ja", choices),
+                    ("active", "1"),
+                    ("position", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            added.status,
+            axum::http::StatusCode::SEE_OTHER,
+            "{}",
+            added.text()
+        );
+    }
+    let demo = app.demo_tenant().await;
+    madoguchi::db::recipient_fields::form(app.db(), demo.id)
+        .await
+        .unwrap()
+        .extras[0]
+        .id
+}
+
 async fn every_form_survives_bad_input(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else {
         return;
     };
     let s = sample_notices();
     let counter = app.counter_id("本庁舎 市民課").await;
+    let own_field = define_own_fields(&app).await;
 
     // A resident half-way through applying, with a hold.
     let mut applying = app.client();
@@ -300,6 +371,11 @@ async fn every_form_survives_bad_input(backend: Backend) {
         "/t/demo/staff/settings/announcements/1".into(),
         "/t/demo/staff/settings/announcements/1/published".into(),
         "/t/demo/staff/settings/announcements/999999/delete".into(),
+        "/t/demo/staff/fields/builtin".into(),
+        "/t/demo/staff/fields/extra".into(),
+        format!("/t/demo/staff/fields/extra/{own_field}"),
+        "/t/demo/staff/fields/extra/999999".into(),
+        "/t/demo/staff/fields/extra/999999/delete".into(),
         "/t/demo/staff/import/999999/commit".into(),
         "/t/demo/staff/login".into(),
         "/t/demo/staff/logout".into(),

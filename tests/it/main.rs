@@ -15,6 +15,7 @@ mod mail_admin;
 mod operator;
 mod outbox_faults;
 mod race;
+mod recipient_fields;
 mod resident;
 mod resident_edges;
 mod resident_groups;

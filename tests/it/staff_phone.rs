@@ -678,34 +678,25 @@ async fn a_caller_is_found_by_number_2(backend: Backend) {
 }
 on_both_databases!(a_caller_is_found_by_number_2);
 
-/// Sets the municipality's recipient fields on the admin's settings page, keeping every
-/// other setting as the page shows it.
+/// Sets which built-in recipient fields the municipality asks, on the admin's page of
+/// them: the listed ones as before (name and kana required, the phone number for the first
+/// person), the others not at all.
 async fn ask_recipient_fields(admin: &mut Client, fields: &[&str]) {
-    let page = admin.get("/t/demo/staff/settings").await;
-    let shown = |name: &str| {
-        value_after(&page.body, &format!("name=\"{name}\""), "value")
-            .unwrap_or_default()
-            .replace("&#x2F;", "/")
+    let page = admin.get("/t/demo/staff/fields").await;
+    let how = |name: &str, asked: &'static str| {
+        if fields.contains(&name) { asked } else { "off" }
     };
-    let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf(&page.body))];
-    for name in [
-        "contact",
-        "faq_url",
-        "number1_format",
-        "number2_format",
-        "verification_ttl_min",
-        "hold_ttl_min",
-        "max_party_size",
-        "cancel_deadline_hours",
-    ] {
-        form.push((name.into(), shown(name)));
-    }
-    form.push(("pinned_counter_id".into(), String::new()));
-    for f in fields {
-        form.push((format!("field_{f}"), "1".into()));
-    }
-    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let saved = admin.post_form("/t/demo/staff/settings", &refs).await;
+    let saved = admin
+        .post_form(
+            "/t/demo/staff/fields/builtin",
+            &[
+                ("csrf", &csrf(&page.body)),
+                ("name", how("name", "required")),
+                ("kana", how("kana", "required")),
+                ("phone", how("phone", "first")),
+            ],
+        )
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
 }
 

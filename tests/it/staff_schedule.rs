@@ -645,7 +645,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
             ("hold_ttl_min", "5"),
             ("max_party_size", "２"),
             ("cancel_deadline_hours", "48"),
-            ("field_name", "1"),
             ("pinned_counter_id", ""),
         ];
         for (k, v) in overrides {
@@ -718,7 +717,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
         ),
         (30, 5, 48)
     );
-    assert_eq!(tenant.recipient_fields, "name");
     assert_eq!(tenant.pinned_counter_id, Some(branch));
     assert_eq!(tenant.faq_url.as_deref(), Some("https://example.jp/faq"));
 

@@ -208,6 +208,7 @@ async fn core_once(
         name: "負荷 太郎".into(),
         kana: "フカ タロウ".into(),
         phone: "09012345678".into(),
+        answers: Vec::new(),
     }];
     let mail = OutgoingMail {
         to: format!("core{notice_id}@example.jp"),

@@ -10,13 +10,14 @@ use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 
 use super::grid_view;
+use super::recipients::{self, AnswerView, BuiltinOptional, ExtraInput, PersonErrors};
 use super::{base_context, booking_rules, load_tenant, mails};
 use crate::app::AppState;
 use crate::core::deadline;
 use crate::core::receipt;
-use crate::core::resident_input::{
-    EmailAddress, NumberFormat, clean_text, parse_kana, parse_phone,
-};
+use crate::core::recipient_fields::RecipientForm;
+use crate::core::recipient_fields::reading::check_person;
+use crate::core::resident_input::{EmailAddress, NumberFormat};
 use crate::db::bookings::{self, Confirmed, NewBooking, NewPerson};
 use crate::db::holds::{self, Hold, NewHold};
 use crate::db::notices;
@@ -191,7 +192,13 @@ struct PersonView {
     name: String,
     kana: String,
     phone: String,
-    errors: BTreeMap<&'static str, Msg>,
+    /// Which built-in fields may be left empty for this person.
+    optional: BuiltinOptional,
+    /// The inputs of the municipality's own fields (the form).
+    extras: Vec<ExtraInput>,
+    /// The answers to them (the confirmation).
+    answers: Vec<AnswerView>,
+    errors: PersonErrors,
 }
 
 #[derive(Serialize)]
@@ -254,21 +261,11 @@ pub fn extension_of(hold: &Hold, now: i64, ttl_min: i32) -> Option<i64> {
     )
 }
 
-/// Which recipient fields the tenant asks for (on the resident's form and the clerk's
-/// phone booking alike).
-pub struct RecipientFields {
-    pub name: bool,
-    pub kana: bool,
-    pub phone: bool,
-}
-
-pub fn recipient_fields(tenant: &Tenant) -> RecipientFields {
-    let asked: Vec<&str> = tenant.recipient_fields.split(',').map(str::trim).collect();
-    RecipientFields {
-        name: asked.contains(&"name"),
-        kana: asked.contains(&"kana"),
-        phone: asked.contains(&"phone"),
-    }
+/// Whether the built-in fields are asked, for the templates (`ask_name`...).
+pub fn insert_asked(ctx: &mut tera::Context, asked: &RecipientForm) {
+    ctx.insert("ask_name", &asked.name.is_some());
+    ctx.insert("ask_kana", &asked.kana.is_some());
+    ctx.insert("ask_phone", &asked.phone.is_some());
 }
 
 async fn live_hold(app: &AppState, application: &Application) -> Result<Option<Hold>, WebError> {
@@ -283,10 +280,12 @@ async fn render_form(
     tenant: &Tenant,
     jar: CookieJar,
     s: &mut ResidentSession,
-    person_errors: Vec<BTreeMap<&'static str, Msg>>,
+    person_errors: Vec<PersonErrors>,
     errors: BTreeMap<&'static str, Msg>,
 ) -> Result<Response, WebError> {
     let flash = s.take_flash();
+    let asked = recipients::asked(app, tenant.id).await?;
+    let lang = Lang::current();
     session::save(app, s).await?;
     let application = app_of(s).clone();
     let now = app.clock.now_unix();
@@ -306,13 +305,17 @@ async fn render_form(
                     None => n.number1.clone(),
                 })
                 .unwrap_or_default();
+            let errors = person_errors.get(i).cloned().unwrap_or_default();
             PersonView {
                 index: i + 1,
                 number1,
+                optional: recipients::builtin_optional(&asked, i + 1),
+                extras: recipients::extra_inputs(&asked, &typed, i + 1, &errors, lang),
+                answers: Vec::new(),
                 name: typed.name,
                 kana: typed.kana,
                 phone: typed.phone,
-                errors: person_errors.get(i).cloned().unwrap_or_default(),
+                errors,
             }
         })
         .collect();
@@ -331,27 +334,21 @@ async fn render_form(
     let hold = live_hold(app, &application)
         .await?
         .map(|h| hold_view(&h, now, tenant.hold_ttl_min));
-    let fields = recipient_fields(tenant);
     // In the order of the fields on the page: each person, then counter, time, address.
     debug_assert!(
         errors
             .keys()
             .all(|k| ["counter", "hold", "email2"].contains(k))
     );
+    let keys = recipients::keys_in_page_order(&asked);
     let mut summary: Vec<(String, Msg)> = Vec::new();
     for p in &people {
         // Every field with an error is one the summary knows the place of.
-        debug_assert!(
-            p.errors
-                .keys()
-                .all(|k| ["name", "kana", "phone"].contains(k))
-        );
-        let in_page_order = ["name", "kana", "phone"]
-            .into_iter()
-            .filter_map(|f| p.errors.get_key_value(f));
+        debug_assert!(p.errors.keys().all(|k| keys.contains(k)));
+        let in_page_order = keys.iter().filter_map(|f| p.errors.get_key_value(f));
         for (k, v) in in_page_order {
             summary.push((
-                format!("{k}_{}", p.index),
+                recipients::input_name(k, p.index),
                 Msg::new("summary-person")
                     .arg("n", p.index)
                     .arg("message", v.clone()),
@@ -372,9 +369,7 @@ async fn render_form(
     // The language switch sends this form, so what was typed survives the switch.
     ctx.insert("lang_form", "apply-form");
     ctx.insert("people", &people);
-    ctx.insert("ask_name", &fields.name);
-    ctx.insert("ask_kana", &fields.kana);
-    ctx.insert("ask_phone", &fields.phone);
+    insert_asked(&mut ctx, &asked);
     ctx.insert("counters", &options);
     ctx.insert("counter_fixed", &fixed.is_some());
     ctx.insert("hold", &hold);
@@ -405,43 +400,6 @@ pub async fn form(
     render_form(&app, &tenant, jar, &mut s, Vec::new(), BTreeMap::new()).await
 }
 
-/// Checks the recipient fields; returns one error map per person.
-pub fn check_people(tenant: &Tenant, people: &[PersonForm]) -> Vec<BTreeMap<&'static str, Msg>> {
-    let fields = recipient_fields(tenant);
-    people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut e = BTreeMap::new();
-            if fields.name {
-                match clean_text(&p.name, 50) {
-                    Ok(name) if name.is_empty() => {
-                        e.insert("name", Msg::new("name-required"));
-                    }
-                    Ok(_) => {}
-                    Err(err) => {
-                        e.insert("name", err.msg());
-                    }
-                }
-            }
-            if fields.kana
-                && let Err(err) = parse_kana(&p.kana)
-            {
-                e.insert("kana", err.msg());
-            }
-            // The phone number is needed for the first person (the one we call); for the
-            // others it is optional but must be a phone number when given.
-            if fields.phone
-                && (i == 0 || !p.phone.trim().is_empty())
-                && let Err(err) = parse_phone(&p.phone)
-            {
-                e.insert("phone", err.msg());
-            }
-            e
-        })
-        .collect()
-}
-
 /// POST of the booking form: keep what was typed, then go to the grid, extend the hold, or
 /// go on to the confirmation.
 pub async fn form_submit(
@@ -458,16 +416,14 @@ pub async fn form_submit(
     };
     let counters = tenants::active_counters(&app.db, tenant.id).await?;
     let fixed = fixed_counter(&tenant, &counters).map(|c| c.id);
+    let asked = recipients::asked(&app, tenant.id).await?;
     {
         let a = app_of(&mut s);
         if a.booking_id.is_some() {
             return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
         }
         for (i, p) in a.people.iter_mut().enumerate() {
-            let n = i + 1;
-            p.name = field(&form, &format!("name_{n}"));
-            p.kana = field(&form, &format!("kana_{n}"));
-            p.phone = field(&form, &format!("phone_{n}"));
+            *p = recipients::read_person(&form, i + 1, &asked);
         }
         a.email2 = field(&form, "email2");
         a.counter_id = fixed.or_else(|| {
@@ -517,7 +473,11 @@ pub async fn form_submit(
             }
         }
         "confirm" => {
-            let person_errors = check_people(&tenant, &app_of(&mut s).people);
+            let person_errors =
+                match recipients::check_people(&asked, &app_of(&mut s).people, Lang::current()) {
+                    Ok(_) => Vec::new(),
+                    Err(e) => e,
+                };
             let email2 = app_of(&mut s).email2.clone();
             if !email2.trim().is_empty()
                 && let Err(e) = EmailAddress::parse(&email2)
@@ -712,6 +672,8 @@ async fn render_confirm(
     let application = app_of(s).clone();
     let now = app.clock.now_unix();
     let hold = live_hold(app, &application).await?;
+    let asked = recipients::asked(app, tenant.id).await?;
+    let lang = Lang::current();
     let notices = notices::find_many(&app.db, tenant.id, &application.notice_ids).await?;
     let number1_format = NumberFormat::parse(&tenant.number1_format).ok();
     let people: Vec<PersonView> = application
@@ -720,6 +682,8 @@ async fn render_confirm(
         .enumerate()
         .map(|(i, id)| {
             let typed = application.people.get(i).cloned().unwrap_or_default();
+            // As it will be stored (and as the counter will read it), not as typed.
+            let stored = check_person(&asked, i, recipients::typed(&typed), lang).ok();
             PersonView {
                 index: i + 1,
                 number1: notices
@@ -730,11 +694,16 @@ async fn render_confirm(
                         None => n.number1.clone(),
                     })
                     .unwrap_or_default(),
-                // As it will be stored (and as the counter will read it), not as typed.
-                name: clean_text(&typed.name, 50).unwrap_or(typed.name),
-                kana: parse_kana(&typed.kana).unwrap_or(typed.kana),
-                phone: parse_phone(&typed.phone).unwrap_or(typed.phone),
-                errors: BTreeMap::new(),
+                optional: BuiltinOptional::default(),
+                extras: Vec::new(),
+                answers: recipients::answer_views(
+                    &recipients::preview_answers(&asked, &typed, lang),
+                    lang,
+                ),
+                name: stored.as_ref().map_or(typed.name, |c| c.name.clone()),
+                kana: stored.as_ref().map_or(typed.kana, |c| c.kana.clone()),
+                phone: stored.as_ref().map_or(typed.phone, |c| c.phone.clone()),
+                errors: PersonErrors::new(),
             }
         })
         .collect();
@@ -746,12 +715,9 @@ async fn render_confirm(
         Some(h) if h.is_live(now) => None,
         _ => Some(Msg::new("hold-expired")),
     });
-    let fields = recipient_fields(tenant);
     let (jar, mut ctx) = base_context(app, tenant, jar);
     ctx.insert("people", &people);
-    ctx.insert("ask_name", &fields.name);
-    ctx.insert("ask_kana", &fields.kana);
-    ctx.insert("ask_phone", &fields.phone);
+    insert_asked(&mut ctx, &asked);
     ctx.insert(
         "hold",
         &hold
@@ -804,10 +770,14 @@ pub async fn book(
     if application.booking_id.is_some() {
         return Ok(Redirect::to(&apply_url(&tenant, "/done")).into_response());
     }
-    let person_errors = check_people(&tenant, &application.people);
-    if person_errors.iter().any(|e| !e.is_empty()) {
-        return render_form(&app, &tenant, jar, &mut s, person_errors, BTreeMap::new()).await;
-    }
+    // Checked again: the municipality may have changed its fields since the form.
+    let asked = recipients::asked(&app, tenant.id).await?;
+    let checked = match recipients::check_people(&asked, &application.people, Lang::current()) {
+        Ok(checked) => checked,
+        Err(person_errors) => {
+            return render_form(&app, &tenant, jar, &mut s, person_errors, BTreeMap::new()).await;
+        }
+    };
     let Some(hold) = live_hold(&app, &application).await? else {
         return render_confirm(&app, &tenant, jar, &mut s, Some("hold-expired")).await;
     };
@@ -815,12 +785,13 @@ pub async fn book(
     let people: Vec<NewPerson> = application
         .notice_ids
         .iter()
-        .zip(&application.people)
+        .zip(checked)
         .map(|(id, p)| NewPerson {
             notice_id: Some(*id),
-            name: clean_text(&p.name, 50).unwrap_or_default(),
-            kana: parse_kana(&p.kana).unwrap_or_default(),
-            phone: parse_phone(&p.phone).unwrap_or_default(),
+            name: p.name,
+            kana: p.kana,
+            phone: p.phone,
+            answers: p.answers,
         })
         .collect();
     let email2 = EmailAddress::parse(&application.email2).ok();

@@ -242,6 +242,7 @@ struct PersonRow {
     kana: String,
     phone: String,
     number1: String,
+    answers: Vec<super::recipients::AnswerView>,
 }
 
 #[derive(Serialize)]
@@ -266,11 +267,13 @@ pub async fn booking_context(
 ) -> Result<(), WebError> {
     let people = bookings::people(&app.db, booking.id).await?;
     let format = NumberFormat::parse(&tenant.number1_format).ok();
+    let lang = Lang::current();
     let rows: Vec<PersonRow> = people
         .into_iter()
         .enumerate()
         .map(|(i, (p, number1))| PersonRow {
             index: i + 1,
+            answers: super::recipients::answer_views(&p.answers, lang),
             name: p.name,
             kana: p.kana,
             phone: p.phone,
@@ -286,7 +289,6 @@ pub async fn booking_context(
     let deadline_at = deadline::cancellation_deadline(start, tenant.cancel_deadline_hours);
     let can_change = booking.status == "booked"
         && deadline::can_cancel(start, tenant.cancel_deadline_hours, app.clock.now_jst());
-    let lang = Lang::current();
     let view = BookingView {
         receipt_number: receipt::format_receipt(&booking.receipt_number),
         status: booking.status.clone(),

@@ -308,6 +308,7 @@ pub async fn about_booking(
             name: p.name,
             kana: p.kana,
             phone: p.phone,
+            answers: p.answers.0,
         })
         .collect();
     let counter = bookings::counter_of(&app.db, booking.counter_id).await?;

@@ -5,6 +5,7 @@ pub mod entry;
 pub mod grid_view;
 pub mod lookup;
 pub mod mails;
+pub mod recipients;
 
 use axum_extra::extract::CookieJar;
 

@@ -17,8 +17,8 @@ use crate::app::AppState;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt;
 use crate::core::resident_input::{
-    EmailAddress, NumberFormat, clean_text, fold_number_input, format_date_ja,
-    format_date_with_weekday, parse_birthdate, parse_kana, parse_phone,
+    EmailAddress, NumberFormat, fold_number_input, format_date_ja, format_date_with_weekday,
+    parse_birthdate, parse_kana,
 };
 use crate::db::bookings::{
     self, ByStaff, Changed, Confirmed, NewBooking, NewPerson, PasswordChange,
@@ -26,16 +26,18 @@ use crate::db::bookings::{
 use crate::db::holds;
 use crate::db::notices::{self, Notice};
 use crate::db::tenants::{self, CARD_PICKUP};
+use crate::i18n::Lang;
 use crate::secrets::{random_digits, random_token};
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::resident::apply::{
-    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, check_people, hold_run, hold_view,
-    recipient_fields, render_grid,
+    GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, insert_asked,
+    render_grid,
 };
 use crate::web::resident::grid_view;
 use crate::web::resident::mails::{self, AboutBooking};
+use crate::web::resident::recipients::{self, BuiltinOptional, ExtraInput, PersonErrors};
 use crate::web::session::{PersonForm, check_csrf, constant_time_eq};
 
 pub fn routes() -> Router<AppState> {
@@ -407,15 +409,33 @@ struct PersonInput {
     name: String,
     kana: String,
     phone: String,
-    /// By field (name, kana, phone), shown next to it.
-    errors: BTreeMap<&'static str, String>,
+    #[serde(skip)]
+    answers: BTreeMap<i64, String>,
+    /// By field (name, kana, phone, f12), shown next to it.
+    errors: BTreeMap<String, String>,
+    #[serde(skip)]
+    problems: PersonErrors,
+    /// Filled in when the page is drawn.
+    optional: BuiltinOptional,
+    extras: Vec<ExtraInput>,
+}
+
+impl PersonInput {
+    fn typed(&self) -> PersonForm {
+        PersonForm {
+            name: self.name.clone(),
+            kana: self.kana.clone(),
+            phone: self.phone.clone(),
+            answers: self.answers.clone(),
+        }
+    }
 }
 
 async fn render_confirm(
     app: &AppState,
     staff: &Staff,
     data: &ConsoleData,
-    people: Vec<PersonInput>,
+    mut people: Vec<PersonInput>,
     email: &str,
     errors: HashMap<&'static str, String>,
 ) -> Result<Response, Denied> {
@@ -428,7 +448,11 @@ async fn render_confirm(
         return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
     };
     let counter = bookings::counter_of(&app.db, hold.counter_id).await?;
-    let asked = recipient_fields(&staff.tenant);
+    let asked = recipients::asked(app, staff.tenant.id).await?;
+    for p in &mut people {
+        p.optional = recipients::builtin_optional(&asked, p.index);
+        p.extras = recipients::extra_inputs(&asked, &p.typed(), p.index, &p.problems, Lang::Ja);
+    }
     let status = if errors.is_empty() && people.iter().all(|p| p.errors.is_empty()) {
         StatusCode::OK
     } else {
@@ -436,9 +460,7 @@ async fn render_confirm(
     };
     let mut ctx = staff.context();
     ctx.insert("people", &people);
-    ctx.insert("ask_name", &asked.name);
-    ctx.insert("ask_kana", &asked.kana);
-    ctx.insert("ask_phone", &asked.phone);
+    insert_asked(&mut ctx, &asked);
     ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
     ctx.insert("counter_name", &counter.name);
     ctx.insert("email", email);
@@ -472,7 +494,11 @@ async fn draft_people(
                 name: n.name.clone(),
                 kana: n.kana.clone(),
                 phone: String::new(),
+                answers: BTreeMap::new(),
                 errors: BTreeMap::new(),
+                problems: PersonErrors::new(),
+                optional: BuiltinOptional::default(),
+                extras: Vec::new(),
             })
         })
         .collect())
@@ -565,23 +591,25 @@ pub async fn book(
         // draft as it is now rather than book it with that form's names.
         return Ok(Redirect::to(&staff.url("/phone/confirm")).into_response());
     }
+    let asked = recipients::asked(&app, staff.tenant.id).await?;
     let typed: Vec<PersonForm> = people
         .iter()
-        .map(|p| PersonForm {
-            name: field(&form, &format!("name_{}", p.index)),
-            kana: field(&form, &format!("kana_{}", p.index)),
-            phone: field(&form, &format!("phone_{}", p.index)),
-        })
+        .map(|p| recipients::read_person(&form, p.index, &asked))
         .collect();
-    // The tenant's recipient fields, checked exactly as on the resident's form.
-    let person_errors = check_people(&staff.tenant, &typed);
-    for ((p, t), e) in people.iter_mut().zip(&typed).zip(person_errors) {
+    // The tenant's recipient fields, checked exactly as on the resident's form: what is
+    // optional may stay empty, what is required must be given.
+    let checked = recipients::check_people(&asked, &typed, Lang::Ja);
+    let person_errors = checked.as_ref().err().cloned().unwrap_or_default();
+    for (i, (p, t)) in people.iter_mut().zip(&typed).enumerate() {
         p.name = t.name.clone();
         p.kana = t.kana.clone();
         p.phone = t.phone.clone();
-        p.errors = e
-            .into_iter()
-            .map(|(k, m)| (k, m.resolve(crate::i18n::Lang::Ja)))
+        p.answers = t.answers.clone();
+        p.problems = person_errors.get(i).cloned().unwrap_or_default();
+        p.errors = p
+            .problems
+            .iter()
+            .map(|(k, m)| (k.clone(), m.resolve(Lang::Ja)))
             .collect();
     }
     let mut errors = HashMap::new();
@@ -610,15 +638,20 @@ pub async fn book(
     if !errors.is_empty() || people.iter().any(|p| !p.errors.is_empty()) {
         return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
     }
-    let hold = hold.expect("checked live above");
+    let (Some(hold), Ok(checked)) = (hold, checked) else {
+        // Not reached: a dead hold and people with errors went back to the form above.
+        return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
+    };
     // A field the tenant does not ask for is not on the form, so it is stored empty.
     let new_people: Vec<NewPerson> = people
         .iter()
-        .map(|p| NewPerson {
+        .zip(checked)
+        .map(|(p, c)| NewPerson {
             notice_id: Some(p.notice_id),
-            name: clean_text(&p.name, 50).unwrap_or_default(),
-            kana: parse_kana(&p.kana).unwrap_or_default(),
-            phone: parse_phone(&p.phone).unwrap_or_default(),
+            name: c.name,
+            kana: c.kana,
+            phone: c.phone,
+            answers: c.answers,
         })
         .collect();
     let notice_rows = notices::find_many(&app.db, staff.tenant.id, &data.phone.notice_ids).await?;

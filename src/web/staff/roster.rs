@@ -17,6 +17,7 @@ use super::{Denied, Staff, no_store, require};
 use crate::app::AppState;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt::{format_receipt, mask_number};
+use crate::core::recipient_fields::{Answer, RecipientForm, answer_columns};
 use crate::core::resident_input::{fold_digits, format_date_with_weekday};
 use crate::core::roster_csv::{self, CsvEncoding};
 use crate::db::audit::{self, AuditEntry};
@@ -144,6 +145,33 @@ struct PersonView {
     kana: String,
     number1: String,
     phone: String,
+    /// Answers to the municipality's own fields, each under the label it was given under.
+    answers: Vec<AnswerLine>,
+}
+
+#[derive(Serialize)]
+struct AnswerLine {
+    label: String,
+    text: String,
+}
+
+fn answer_lines(answers: &[Answer]) -> Vec<AnswerLine> {
+    answers
+        .iter()
+        .map(|a| AnswerLine {
+            label: a.label_ja.clone(),
+            text: a.text(crate::i18n::Lang::Ja).0,
+        })
+        .collect()
+}
+
+/// Whether the roster has a column for the municipality's own fields: when it has any,
+/// or the day's bookings carry answers to fields deleted since.
+fn has_answer_column(asked: &RecipientForm, list: &[RosterBooking]) -> bool {
+    !asked.extras.is_empty()
+        || list
+            .iter()
+            .any(|b| b.people.iter().any(|p| !p.person.answers.is_empty()))
 }
 
 #[derive(Serialize)]
@@ -244,6 +272,7 @@ fn row_view(b: &RosterBooking, today: Date) -> RowView {
             kana: p.person.kana.clone(),
             number1: masked(&p.number1),
             phone: roster_csv::format_phone(&p.person.phone),
+            answers: answer_lines(&p.person.answers),
         })
         .collect();
     if people.is_empty() {
@@ -253,6 +282,7 @@ fn row_view(b: &RosterBooking, today: Date) -> RowView {
             kana: String::new(),
             number1: String::new(),
             phone: String::new(),
+            answers: Vec::new(),
         });
     }
     RowView {
@@ -361,6 +391,7 @@ pub async fn page(
     ctx.insert("all_query", &format!("date={}", sel.day));
     match &sel.counter {
         None => {
+            ctx.insert("answer_column", &false);
             ctx.insert("counter_name", &Option::<String>::None);
             ctx.insert("counter_id", &0);
             ctx.insert("rows", &Vec::<RowView>::new());
@@ -370,6 +401,8 @@ pub async fn page(
         }
         Some(counter) => {
             let list = roster::day(&app.db, staff.tenant.id, sel.day, Some(counter.id)).await?;
+            let asked = crate::db::recipient_fields::form(&app.db, staff.tenant.id).await?;
+            ctx.insert("answer_column", &has_answer_column(&asked, &list));
             let message = param(&q, "result").and_then(|result| {
                 let booking: Option<i64> = param(&q, "booking").and_then(|b| b.parse().ok());
                 let found = booking.and_then(|id| list.iter().find(|b| b.booking.id == id));
@@ -448,6 +481,7 @@ pub async fn print(
     let shown = sel.shown();
     let single = sel.counter.as_ref().map(|c| c.id);
     let list = roster::day(&app.db, staff.tenant.id, sel.day, single).await?;
+    let asked = crate::db::recipient_fields::form(&app.db, staff.tenant.id).await?;
     let today = app.clock.today();
     let sections: Vec<SectionView> = shown
         .iter()
@@ -482,6 +516,7 @@ pub async fn print(
     ctx.insert("date_error", &sel.date_error);
     ctx.insert("printed_at", &printed_at(&app));
     ctx.insert("sections", &sections);
+    ctx.insert("answer_column", &has_answer_column(&asked, &list));
     ctx.insert("query", &sel.query());
     let back = match &sel.counter {
         Some(c) => format!("date={}&counter={}", sel.day, c.id),
@@ -493,7 +528,8 @@ pub async fn print(
     ))
 }
 
-/// The CSV's columns, one row per person.
+/// The CSV's columns, one row per person; then a column for each of the municipality's own
+/// fields (see [`answer_columns`]).
 const CSV_HEADER: [&str; 11] = [
     "日付",
     "窓口",
@@ -508,7 +544,12 @@ const CSV_HEADER: [&str; 11] = [
     "状態",
 ];
 
-fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<String>> {
+fn csv_rows(
+    day: Date,
+    counters: &[Counter],
+    asked: &RecipientForm,
+    list: &[RosterBooking],
+) -> Vec<Vec<String>> {
     let counter_name = |id: i64| {
         counters
             .iter()
@@ -516,7 +557,26 @@ fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<
             .map(|c| c.name.clone())
             .unwrap_or_default()
     };
-    let mut rows = vec![CSV_HEADER.iter().map(|h| h.to_string()).collect()];
+    let columns = answer_columns(
+        &asked.extras,
+        list.iter()
+            .flat_map(|b| b.people.iter().flat_map(|p| p.person.answers.iter())),
+    );
+    let answer_cells = |answers: &[Answer]| -> Vec<String> {
+        columns
+            .iter()
+            .map(|c| {
+                answers
+                    .iter()
+                    .find(|a| a.field_id == c.field_id)
+                    .map(|a| a.text(crate::i18n::Lang::Ja).0)
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let mut header: Vec<String> = CSV_HEADER.iter().map(|h| h.to_string()).collect();
+    header.extend(columns.iter().map(|c| c.header.clone()));
+    let mut rows = vec![header];
     for b in list {
         let common = [
             day.to_string(),
@@ -536,6 +596,7 @@ fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<
                 String::new(),
                 status.clone(),
             ]);
+            row.extend(answer_cells(&[]));
             rows.push(row);
         }
         for p in &b.people {
@@ -548,6 +609,7 @@ fn csv_rows(day: Date, counters: &[Counter], list: &[RosterBooking]) -> Vec<Vec<
                 roster_csv::format_phone(&p.person.phone),
                 status.clone(),
             ]);
+            row.extend(answer_cells(&p.person.answers));
             rows.push(row);
         }
     }
@@ -571,7 +633,8 @@ pub async fn csv(
         list.retain(|b| order.contains(&b.booking.counter_id));
         list.sort_by_key(|b| order.iter().position(|&id| id == b.booking.counter_id));
     }
-    let rows = csv_rows(sel.day, &sel.counters, &list);
+    let asked = crate::db::recipient_fields::form(&app.db, staff.tenant.id).await?;
+    let rows = csv_rows(sel.day, &sel.counters, &asked, &list);
     record_export(
         &app,
         &staff,

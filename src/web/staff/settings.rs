@@ -1,6 +1,7 @@
 //! Settings (admin only): the municipality's contact, FAQ link, notice number formats, time
-//! limits, party size, recipient fields and pinned counter; and the お知らせ on its home
-//! page. Each save writes its audit entry in the same transaction.
+//! limits, party size and pinned counter; and the お知らせ on its home page. Each save
+//! writes its audit entry in the same transaction. (The recipient fields have their own
+//! page, `fields.rs`.)
 use std::collections::HashMap;
 
 use axum::Form;
@@ -46,13 +47,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The recipient fields a tenant can ask for, in stored order, with their labels.
-const RECIPIENT_FIELDS: [(&str, &str); 3] = [
-    ("name", "氏名"),
-    ("kana", "フリガナ"),
-    ("phone", "電話番号"),
-];
-
 const SETTINGS_FIELDS: [&str; 9] = [
     "contact",
     "faq_url",
@@ -66,7 +60,7 @@ const SETTINGS_FIELDS: [&str; 9] = [
 ];
 
 fn settings_form(s: &TenantSettings) -> FormView {
-    let mut view = FormView::new(
+    FormView::new(
         "settings",
         &[
             ("contact", s.contact.clone()),
@@ -84,13 +78,7 @@ fn settings_form(s: &TenantSettings) -> FormView {
                     .unwrap_or_default(),
             ),
         ],
-    );
-    let asked: Vec<&str> = s.recipient_fields.split(',').map(str::trim).collect();
-    for (field, _) in RECIPIENT_FIELDS {
-        let on = if asked.contains(&field) { "1" } else { "" };
-        view.values.insert(format!("field_{field}"), on.to_string());
-    }
-    view
+    )
 }
 
 fn done_message(code: Option<&str>) -> Option<&'static str> {
@@ -185,16 +173,6 @@ async fn render_page(
     ctx.insert(
         "settings",
         &settings_form(&TenantSettings::of(tenant)).or_failed(failed),
-    );
-    ctx.insert(
-        "recipient_fields",
-        &RECIPIENT_FIELDS
-            .iter()
-            .map(|(field, label)| Choice {
-                value: format!("field_{field}"),
-                label: label.to_string(),
-            })
-            .collect::<Vec<_>>(),
     );
     ctx.insert("pinned_choices", &pinned_choices);
     ctx.insert("announcements", &announcement_views);
@@ -323,26 +301,6 @@ fn describe_changes(
             old.number2_format, new.number2_format
         ));
     }
-    let fields_label = |stored: &str| {
-        let asked: Vec<&str> = stored.split(',').map(str::trim).collect();
-        let labels: Vec<&str> = RECIPIENT_FIELDS
-            .iter()
-            .filter(|(f, _)| asked.contains(f))
-            .map(|(_, l)| *l)
-            .collect();
-        if labels.is_empty() {
-            "なし".to_string()
-        } else {
-            labels.join("・")
-        }
-    };
-    if fields_label(&old.recipient_fields) != fields_label(&new.recipient_fields) {
-        what.push(format!(
-            "受取人情報の項目 {}→{}",
-            fields_label(&old.recipient_fields),
-            fields_label(&new.recipient_fields)
-        ));
-    }
     if old.pinned_counter_id != new.pinned_counter_id {
         let name = |id: Option<i64>| match id {
             None => "なし".to_string(),
@@ -372,11 +330,6 @@ pub async fn save_settings(
         Err(r) => return r,
     };
     let mut view = FormView::typed("settings", &form, &SETTINGS_FIELDS);
-    for (field, _) in RECIPIENT_FIELDS {
-        let name = format!("field_{field}");
-        let on = if form.contains_key(&name) { "1" } else { "" };
-        view.values.insert(name, on.to_string());
-    }
     let counters = match tenants::all_counters(&app.db, staff.tenant.id).await {
         Ok(c) => c,
         Err(e) => return WebError::from(e).into_response(),
@@ -423,12 +376,6 @@ pub async fn save_settings(
                 .ok_or_else(|| "受付中の窓口を選んでください。".to_string()),
         ),
     };
-    let recipient_fields = RECIPIENT_FIELDS
-        .iter()
-        .filter(|(field, _)| form.contains_key(&format!("field_{field}")))
-        .map(|(field, _)| *field)
-        .collect::<Vec<_>>()
-        .join(",");
     let (
         Some(contact),
         Some(faq_url),
@@ -462,7 +409,6 @@ pub async fn save_settings(
         hold_ttl_min,
         max_party_size,
         cancel_deadline_hours,
-        recipient_fields,
         pinned_counter_id,
     };
     let what = describe_changes(&TenantSettings::of(&staff.tenant), &new, &counters);
@@ -654,12 +600,10 @@ mod tests {
             hold_ttl_min: 10,
             max_party_size: 4,
             cancel_deadline_hours: 24,
-            recipient_fields: "name,kana,phone".into(),
             pinned_counter_id: None,
         };
         let new = TenantSettings {
             max_party_size: 2,
-            recipient_fields: "name".into(),
             contact: "市民課".into(),
             ..old.clone()
         };
@@ -668,7 +612,6 @@ mod tests {
             vec![
                 "同時予約の最大人数 4人→2人".to_string(),
                 "お問い合わせ先".to_string(),
-                "受取人情報の項目 氏名・フリガナ・電話番号→氏名".to_string(),
             ]
         );
         assert!(describe_changes(&old, &old, &[]).is_empty());

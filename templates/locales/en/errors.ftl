@@ -91,3 +91,12 @@ error-kana-not-katakana = Please enter the name in katakana (“{ $char }” can
 error-kana-not-katakana-invisible = Please enter the name in katakana.
 error-text-forbidden = This contains characters that cannot be entered (line breaks, control characters and the like).
 error-text-too-long = Please enter at most { $max } characters (there are { $got } now).
+
+## The municipality's own recipient fields; { $label } is the field's label.
+error-field-required = Please enter “{ $label }”.
+error-field-choose = Please choose an answer to “{ $label }”.
+error-field-choice = Please choose one of the answers shown for “{ $label }”.
+error-field-number = Please enter “{ $label }” as a whole number in digits (e.g. 3).
+error-field-number-too-long = Please enter “{ $label }” with at most { $max } digits.
+error-field-text-forbidden = “{ $label }” contains characters that cannot be entered (line breaks, control characters and the like).
+error-field-text-too-long = Please enter at most { $max } characters for “{ $label }” (there are { $got } now).

@@ -229,3 +229,6 @@ change-back = Back to the booking details without changing
 # reads it (issue 11).
 receipt-qr-label = QR code of receipt number { $receipt }
 receipt-qr-note = When you come, the clerk scans this QR code at the counter to check you in.
+## Answers to the municipality's own yes/no recipient fields.
+answer-yes = Yes
+answer-no = No

@@ -76,3 +76,12 @@ error-kana-not-katakana = フリガナはカタカナで入力してください
 error-kana-not-katakana-invisible = フリガナはカタカナで入力してください。
 error-text-forbidden = 入力できない文字(改行や制御文字など)が含まれています。
 error-text-too-long = { $max }文字以内で入力してください(いまは{ $got }文字です)。
+
+## The municipality's own recipient fields; { $label } is the field's label.
+error-field-required = 「{ $label }」を入力してください。
+error-field-choose = 「{ $label }」を選んでください。
+error-field-choice = 「{ $label }」は、表示されている選択肢から選んでください。
+error-field-number = 「{ $label }」は数字で入力してください(例:3)。
+error-field-number-too-long = 「{ $label }」は{ $max }桁以内の数字で入力してください。
+error-field-text-forbidden = 「{ $label }」に入力できない文字(改行や制御文字など)が含まれています。
+error-field-text-too-long = 「{ $label }」は{ $max }文字以内で入力してください(いまは{ $got }文字です)。

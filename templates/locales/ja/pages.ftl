@@ -222,3 +222,6 @@ change-back = 変更せずに予約詳細へ戻る
 # reads it (issue 11).
 receipt-qr-label = 受付番号 { $receipt } のQRコード
 receipt-qr-note = 来庁の際、窓口でこのQRコードを読み取って受付します。
+## Answers to the municipality's own yes/no recipient fields.
+answer-yes = はい
+answer-no = いいえ

@@ -300,6 +300,29 @@ impl Client {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
+    /// GET, keeping the body's bytes as they came (a Shift_JIS download is not UTF-8).
+    /// In-process only.
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let mut req = Request::get(path);
+        if let Some(c) = self.cookie_header() {
+            req = req.header(header::COOKIE, c);
+        }
+        let mut request = req.body(Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
+        let router = self.router.clone().expect("an in-process client");
+        let response = router
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        (status, bytes.to_vec())
+    }
+
     /// GET, then follow redirects (at most 5).
     pub async fn get_following(&mut self, path: &str) -> Page {
         let mut page = self.get(path).await;

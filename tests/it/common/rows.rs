@@ -7,7 +7,7 @@ use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use madoguchi::db::{Db, DbError};
 
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 15] = [
     "tenants",
     "counters",
     "slots",
@@ -22,6 +22,7 @@ pub const TABLES: [&str; 14] = [
     "mail_outbox",
     "staff_users",
     "audit_log",
+    "recipient_fields",
 ];
 
 #[derive(QueryableByName)]
@@ -115,4 +116,21 @@ pub async fn outbox_to(db: &Db, to: &str) -> Vec<(String, String, Option<i64>)> 
         })
     }
     load(db, to).await.unwrap()
+}
+
+/// The stored answers of every person of a booking, as stored (JSON).
+pub async fn answers(db: &Db, booking_id: i64) -> Vec<String> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use madoguchi::db::schema::booking_people as p;
+    async fn load(db: &Db, booking_id: i64) -> Result<Vec<String>, DbError> {
+        madoguchi::db_read!(db, |conn| {
+            Ok(p::table
+                .filter(p::booking_id.eq(booking_id))
+                .order(p::position)
+                .select(p::answers)
+                .load(conn)
+                .await?)
+        })
+    }
+    load(db, booking_id).await.unwrap()
 }
