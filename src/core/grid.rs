@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use time::{Date, Duration, Month, PrimitiveDateTime};
+use time::{Date, Duration, PrimitiveDateTime};
 
 use crate::core::deadline::slot_start;
+use crate::core::month_calendar::add_months;
 
 /// One bookable time slot at one counter, as the grid sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,8 +321,9 @@ pub fn page(width: GridWidth, requested: Option<Date>, rules: &BookingRules) -> 
 
     let (prev_far, next_far) = match width {
         GridWidth::Wide => (
-            clamp(add_months(first_day, -1)),
-            clamp(add_months(first_day, 1)),
+            // Beyond the calendar's limits the page is clamped to the window anyway.
+            clamp(add_months(first_day, -1).unwrap_or(Date::MIN)),
+            clamp(add_months(first_day, 1).unwrap_or(Date::MAX)),
         ),
         GridWidth::Narrow => (shift(-14), shift(14)),
     };
@@ -334,23 +336,6 @@ pub fn page(width: GridWidth, requested: Option<Date>, rules: &BookingRules) -> 
         prev_far: (!at_start).then_some(prev_far),
         next_far: (!at_end).then_some(next_far),
     }
-}
-
-/// The same day number `delta` months away, clamped to that month's last day (Jan 31 → Feb 28).
-/// Saturates at the calendar's limits rather than panicking.
-fn add_months(day: Date, delta: i32) -> Date {
-    let month_index = day.year() * 12 + i32::from(u8::from(day.month())) - 1 + delta;
-    let year = month_index.div_euclid(12);
-    let month = u8::try_from(month_index.rem_euclid(12) + 1)
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .unwrap_or(Month::January);
-    let day_number = day.day().min(month.length(year));
-    Date::from_calendar_date(year, month, day_number).unwrap_or(if delta < 0 {
-        Date::MIN
-    } else {
-        Date::MAX
-    })
 }
 
 /// "08:30". End times of 24:00 and beyond (a slot ending at midnight) print as 24:00, as
@@ -1071,16 +1056,6 @@ mod tests {
         let p = page(GridWidth::Wide, Some(date!(2027 - 01 - 31)), &r);
         assert_eq!(p.prev_far, Some(date!(2026 - 12 - 31)));
         assert_eq!(p.next_far, Some(date!(2027 - 02 - 28)));
-    }
-
-    #[test]
-    fn add_months_handles_month_ends() {
-        assert_eq!(add_months(date!(2027 - 01 - 31), 1), date!(2027 - 02 - 28));
-        assert_eq!(add_months(date!(2027 - 03 - 31), -1), date!(2027 - 02 - 28));
-        assert_eq!(add_months(date!(2027 - 05 - 31), 1), date!(2027 - 06 - 30));
-        assert_eq!(add_months(date!(2027 - 01 - 15), -1), date!(2026 - 12 - 15));
-        assert_eq!(add_months(date!(2026 - 12 - 15), 1), date!(2027 - 01 - 15));
-        assert_eq!(add_months(Date::MAX, 1), Date::MAX);
     }
 
     #[test]
