@@ -54,10 +54,39 @@ async function phoneBooking(v, person, pick) {
   return text;
 }
 
-/// Tomorrow in Japan, as the roster's date field wants it.
-function tomorrowJst() {
-  const t = new Date(Date.now() + 9 * 3600 * 1000 + 24 * 3600 * 1000);
-  return t.toISOString().slice(0, 10);
+/// Today in Japan as YYYY-MM-DD.
+function todayJst() {
+  return new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/// Presses the first open time on a day after today (tomorrow, unless tomorrow is a Sunday, a
+/// holiday or in the year-end closure: the test must not depend on the day it runs) and
+/// returns that day as the roster's date field wants it. Turns the grid's page when the
+/// week shown has no such day.
+async function pickNextOpenDay(p) {
+  const today = todayJst();
+  const [year, thisMonth] = today.split("-").map(Number);
+  for (let turn = 0; turn < 3; turn++) {
+    const buttons = p.locator("table.slot-grid:visible td.cell-open button");
+    const labels = await buttons.evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-label") ?? ""));
+    const days = labels
+      .map((label, index) => {
+        const m = label.match(/^(\d{1,2})月(\d{1,2})日/);
+        if (!m) return null;
+        const [month, day] = [Number(m[1]), Number(m[2])];
+        const y = month < thisMonth ? year + 1 : year;
+        const iso = `${y}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+        return { iso, month, day, index };
+      })
+      .filter((d) => d && d.iso > today)
+      .sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : a.index - b.index));
+    if (days.length > 0) {
+      await buttons.nth(days[0].index).click();
+      return days[0];
+    }
+    await p.getByRole("link", { name: "次へ>" }).and(p.locator(":visible")).first().click();
+  }
+  throw new Error("no open time after today in three weeks of the grid");
 }
 
 test("an administrator's day: import, a Saturday caller, tomorrow's roster on A4 and in CSV", async () => {
@@ -93,12 +122,12 @@ test("an administrator's day: import, a Saturday caller, tomorrow's roster on A4
       }
       await saturday.first().click();
     });
-    // Another for tomorrow, whose roster is printed below.
-    const tomorrow = tomorrowJst();
-    const [, month, day] = tomorrow.split("-").map(Number);
+    // Another for the next open day (tomorrow, but for Sundays and holidays), whose roster is printed below.
+    let next;
     const tomorrowDone = await phoneBooking(v, IMPORTED[1], async (p) => {
-      await p.locator(`table.slot-grid:visible td.cell-open button[aria-label^='${month}月${day}日']`).first().click();
+      next = await pickNextOpenDay(p);
     });
+    const { iso: tomorrow, month, day } = next;
     const tomorrowReceipt = tomorrowDone.match(/受付番号\s*([0-9]{4}-[0-9]{4}-[0-9]{2})/)[1];
 
     // Tomorrow's roster for the main office, printed on A4.
