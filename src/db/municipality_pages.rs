@@ -231,10 +231,7 @@ pub struct NewImage<'a> {
 fn image_words(image: Option<&HeaderImage>) -> String {
     match image {
         None => "なし".to_string(),
-        Some(i) => format!(
-            "{}({}×{})",
-            i.file_name, i.width, i.height
-        ),
+        Some(i) => format!("{}({}×{})", i.file_name, i.width, i.height),
     }
 }
 
@@ -251,7 +248,11 @@ fn image_change(old: Option<&HeaderImage>, new: Option<&HeaderImage>) -> Option<
     for en in [false, true] {
         let (a, b) = (alt(old, en), alt(new, en));
         if a != b {
-            let which = if en { "代替テキスト(英語)" } else { "代替テキスト" };
+            let which = if en {
+                "代替テキスト(英語)"
+            } else {
+                "代替テキスト"
+            };
             parts.push(format!("{which} {a}→{b}"));
         }
     }
@@ -395,7 +396,11 @@ mod tests {
             "画像 a.png(320×80)→b.png(320×80)、代替テキスト(英語) 日本語と同じ→「Demo City」"
         );
         assert_eq!(image_change(Some(&a), Some(&a)), None);
-        assert!(image_change(Some(&a), None).unwrap().starts_with("画像 a.png"));
+        assert!(
+            image_change(Some(&a), None)
+                .unwrap()
+                .starts_with("画像 a.png")
+        );
     }
 
     #[test]

@@ -116,12 +116,10 @@ pub fn insert(ctx: &mut tera::Context, tenant: &Tenant, pages: &StoredPages) {
     for which in PageText::ALL {
         texts.insert(which.key(), text_in(pages, tenant, which, lang));
     }
-    let contact = texts
-        .remove(PageText::CallCentre.key())
-        .unwrap_or(Shown {
-            text: String::new(),
-            lang: None,
-        });
+    let contact = texts.remove(PageText::CallCentre.key()).unwrap_or(Shown {
+        text: String::new(),
+        lang: None,
+    });
     ctx.insert("contact", &contact.text);
     ctx.insert("contact_lang", &contact.lang);
     ctx.insert("site_name", &texts.remove(PageText::SiteName.key()));

@@ -112,7 +112,9 @@ pub struct CheckedImage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageProblem {
     Empty,
-    TooLarge { bytes: usize },
+    TooLarge {
+        bytes: usize,
+    },
     /// A format we do not take (GIF, SVG, ...), by its name or by its content.
     Unsupported(&'static str),
     /// No picture we know (a text file renamed .png).
@@ -122,7 +124,10 @@ pub enum ImageProblem {
         claimed: ImageKind,
         actual: ImageKind,
     },
-    TooManyPixels { width: u32, height: u32 },
+    TooManyPixels {
+        width: u32,
+        height: u32,
+    },
     /// The header is right but the picture does not decode (cut short, damaged).
     Broken(ImageKind),
 }

@@ -257,7 +257,11 @@ mod tests {
             parse_text(PageText::Bring, " 一行目\r\n二行目 "),
             Ok("一行目\n二行目".to_string())
         );
-        assert!(parse_text(PageText::SiteName, "a\nb").unwrap_err().contains("改行"));
+        assert!(
+            parse_text(PageText::SiteName, "a\nb")
+                .unwrap_err()
+                .contains("改行")
+        );
         assert!(parse_text(PageText::CallCentre, "a\u{0007}").is_err());
         assert!(parse_text(PageText::Bring, "a\u{202E}b").is_err());
         let long = "あ".repeat(61);
@@ -295,8 +299,12 @@ mod tests {
             "番号1の説明(日本語)初期値→「右上の⏎番号」、(英語)日本語と同じ→「Top right」"
         );
         assert_eq!(
-            describe_change(PageText::DoneNote, &new, &written(Some(""), Some("Top right")))
-                .unwrap(),
+            describe_change(
+                PageText::DoneNote,
+                &new,
+                &written(Some(""), Some("Top right"))
+            )
+            .unwrap(),
             "予約完了画面のお知らせ(日本語)「右上の⏎番号」→(表示しない)"
         );
         assert_eq!(describe_change(PageText::Bring, &new, &new), None);

@@ -35,7 +35,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/t/{tenant}/staff/pages", get(page))
         .route("/t/{tenant}/staff/pages/texts/{key}", post(save_text))
-        .route("/t/{tenant}/staff/pages/texts/{key}/reset", post(reset_text))
+        .route(
+            "/t/{tenant}/staff/pages/texts/{key}/reset",
+            post(reset_text),
+        )
         .route("/t/{tenant}/staff/pages/image/delete", post(remove_image))
 }
 
@@ -309,7 +312,12 @@ async fn invalid(app: &AppState, staff: &Staff, view: FormView, status: StatusCo
         .into_response()
 }
 
-fn saved(staff: &Staff, result: Result<Saved, crate::db::DbError>, done: &str, anchor: &str) -> Response {
+fn saved(
+    staff: &Staff,
+    result: Result<Saved, crate::db::DbError>,
+    done: &str,
+    anchor: &str,
+) -> Response {
     match result {
         Ok(Saved::Saved) => redirect_done(staff, done, anchor),
         Ok(Saved::Unchanged | Saved::NoImage) => redirect_done(staff, "unchanged", anchor),
@@ -431,9 +439,8 @@ impl From<MultipartError> for UploadFailed {
 
 async fn read_upload(multipart: &mut Multipart) -> Result<Upload, UploadFailed> {
     let mut upload = Upload::default();
-    let text = |bytes: Option<Vec<u8>>| {
-        String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned()
-    };
+    let text =
+        |bytes: Option<Vec<u8>>| String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned();
     while let Some(mut field) = multipart.next_field().await? {
         match field.name() {
             Some("csrf") => upload.csrf = text(read_field(&mut field, 1024).await?),
@@ -461,17 +468,18 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, UploadFailed> 
 fn shown_file_name(sent: &str) -> String {
     let base = sent.rsplit(['/', '\\']).next().unwrap_or("");
     base.chars()
-        .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
         .take(100)
         .collect()
 }
 
 fn parse_alt(input: &str, required: bool) -> Result<String, String> {
-    let text = crate::core::resident_input::clean_text(input, ALT_MAX_CHARS).map_err(|e| e.message())?;
+    let text =
+        crate::core::resident_input::clean_text(input, ALT_MAX_CHARS).map_err(|e| e.message())?;
     if required && text.is_empty() {
-        return Err(
-            "画像の代わりに読み上げる文を入力してください(例:デモ市のロゴ)。".to_string(),
-        );
+        return Err("画像の代わりに読み上げる文を入力してください(例:デモ市のロゴ)。".to_string());
     }
     Ok(text)
 }
@@ -573,7 +581,14 @@ pub async fn save_image(
         sha256: hex::encode(Sha256::digest(bytes)),
         file_name: name,
     });
-    match storage::save_image(&app.db, &action(&app, &staff), new.as_ref(), &alt_ja, &alt_en).await
+    match storage::save_image(
+        &app.db,
+        &action(&app, &staff),
+        new.as_ref(),
+        &alt_ja,
+        &alt_en,
+    )
+    .await
     {
         Ok(Saved::NoImage) => {
             view.error("file", "画像ファイルを選んでください(PNG、JPEG、WebP)。");
