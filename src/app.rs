@@ -28,6 +28,9 @@ pub struct App {
     pub trusted_proxies: crate::core::client_ip::TrustedProxies,
     /// The waiting room's queue (per instance).
     pub admission: crate::web::admission::Admission,
+    /// This instance's copies of each municipality's 画面の文言, checked against the
+    /// tenant row's version on every resident page.
+    pub pages: crate::web::municipality_pages::PagesCache,
 }
 
 pub type AppState = Arc<App>;
@@ -47,6 +50,7 @@ impl App {
                 .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?;
         Ok(App {
             admission: crate::web::admission::Admission::new(settings.admission.clone()),
+            pages: Default::default(),
             trusted_proxies,
             templates: load_templates(crate::i18n::Lang::Ja)?,
             templates_en: load_templates(crate::i18n::Lang::En)?,

@@ -17,3 +17,5 @@ pub mod roster_csv;
 pub mod schedule;
 pub mod throttle;
 pub mod vaccination;
+// 画面の文言 and the header image (issue 11).
+pub mod municipality_pages;

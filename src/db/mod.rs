@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bookings;
 pub mod holds;
 pub mod imports;
+pub mod municipality_pages;
 pub mod notices;
 pub mod outbox;
 pub mod recipient_fields;

@@ -20,6 +20,8 @@ diesel::table! {
         close_on_holidays -> Bool,
         close_year_end -> Bool,
         created_at -> BigInt,
+        contact_en -> Text,
+        pages_version -> BigInt,
     }
 }
 
@@ -466,3 +468,33 @@ diesel::table! {
 }
 
 diesel::joinable!(recipient_fields -> tenants (tenant_id));
+
+// 画面の文言 and the header image (issue 11, migration 2026-12-04-000003_municipality_pages).
+diesel::table! {
+    municipality_texts (tenant_id, text_key, lang) {
+        tenant_id -> BigInt,
+        text_key -> Text,
+        lang -> Text,
+        body -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(municipality_texts -> tenants (tenant_id));
+
+diesel::table! {
+    header_images (tenant_id) {
+        tenant_id -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> Binary,
+        file_name -> Text,
+        alt_ja -> Text,
+        alt_en -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(header_images -> tenants (tenant_id));

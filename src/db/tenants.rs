@@ -30,6 +30,11 @@ pub struct Tenant {
     pub close_on_holidays: bool,
     pub close_year_end: bool,
     pub created_at: i64,
+    /// The call-centre line in English; '' = not given (the Japanese `contact` is shown).
+    pub contact_en: String,
+    /// Grows with every change of the 画面の文言 or the header image (see
+    /// `web::municipality_pages`).
+    pub pages_version: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -278,7 +283,6 @@ impl StaffAction {
 /// The settings page's values (everything on the tenant row but the schedule's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantSettings {
-    pub contact: String,
     pub faq_url: Option<String>,
     pub number1_format: String,
     pub number2_format: String,
@@ -292,7 +296,6 @@ pub struct TenantSettings {
 impl TenantSettings {
     pub fn of(tenant: &Tenant) -> TenantSettings {
         TenantSettings {
-            contact: tenant.contact.clone(),
             faq_url: tenant.faq_url.clone(),
             number1_format: tenant.number1_format.clone(),
             number2_format: tenant.number2_format.clone(),
@@ -337,7 +340,6 @@ pub async fn update_settings(
         }
         diesel::update(tenants::table.find(by.tenant_id))
             .set((
-                tenants::contact.eq(&settings.contact),
                 tenants::faq_url.eq(settings.faq_url.as_deref()),
                 tenants::number1_format.eq(&settings.number1_format),
                 tenants::number2_format.eq(&settings.number2_format),

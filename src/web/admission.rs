@@ -165,10 +165,11 @@ pub fn guards(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/t/") else {
         return false;
     };
-    // /t/{tenant}/staff... is the staff console.
+    // /t/{tenant}/staff... is the staff console; the header image is part of a page
+    // already let in.
     let mut segments = rest.split('/');
     let _tenant = segments.next();
-    !matches!(segments.next(), Some("staff"))
+    !matches!(segments.next(), Some("staff" | "header-image"))
 }
 
 enum Decision {

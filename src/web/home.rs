@@ -53,9 +53,7 @@ pub async fn tenant_home(
     State(app): State<AppState>,
     PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
-    let tenant = tenants::find_by_slug(&app.db, &slug)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let tenant = crate::web::resident::load_tenant(&app, &slug).await?;
     let counters: Vec<CounterView> = tenants::active_counters(&app.db, tenant.id)
         .await?
         .into_iter()
@@ -83,7 +81,7 @@ pub async fn tenant_home(
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| format!("/t/{}/faq", tenant.slug));
     ctx.insert("faq_url", &faq_url);
-    ctx.insert("contact", &tenant.contact);
+    crate::web::municipality_pages::insert_current(&app, &mut ctx, &tenant).await?;
     ctx.insert("counters", &counters);
     ctx.insert("announcements", &announcements);
     ctx.insert("demo", &app.demo_pages_enabled());
@@ -96,16 +94,14 @@ pub async fn faq(
     State(app): State<AppState>,
     PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
-    let tenant = tenants::find_by_slug(&app.db, &slug)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let tenant = crate::web::resident::load_tenant(&app, &slug).await?;
     if let Some(url) = tenant.faq_url.as_deref().filter(|u| !u.is_empty()) {
         return Ok(Redirect::to(url).into_response());
     }
     let mut ctx = tera::Context::new();
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
-    ctx.insert("contact", &tenant.contact);
+    crate::web::municipality_pages::insert_current(&app, &mut ctx, &tenant).await?;
     ctx.insert("verification_ttl_min", &tenant.verification_ttl_min);
     ctx.insert("hold_ttl_min", &tenant.hold_ttl_min);
     ctx.insert("max_party_size", &tenant.max_party_size);

@@ -8,6 +8,7 @@ mod health;
 mod home;
 pub mod lang;
 pub mod limits;
+pub mod municipality_pages;
 mod path_params;
 pub mod resident;
 pub mod session;
@@ -43,6 +44,10 @@ pub fn router(app: AppState) -> Router {
         .route("/t/{tenant}/", get(home::tenant_home))
         .route("/lang", get(lang::switch))
         .route("/t/{tenant}/faq", get(home::faq))
+        .route(
+            "/t/{tenant}/header-image/{file}",
+            get(municipality_pages::header_image),
+        )
         // The resident's booking flow (seed 004).
         .route("/t/{tenant}/entry", get(entry::show).post(entry::submit))
         .route("/t/{tenant}/entry/sent", get(entry::sent))
@@ -96,6 +101,8 @@ pub fn router(app: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         // The notice import takes files of up to 20 MB under its own limit.
         .merge(staff::imports::routes())
+        // The header image of 画面の文言 (1 MB) under its own limit too.
+        .merge(staff::pages::upload_routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(lang::layer))
         // The waiting room, inside the request log (waiting pages are logged too) and

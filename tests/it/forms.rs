@@ -77,6 +77,9 @@ const FIELDS: &[&str] = &[
     "kind",
     "choices_ja",
     "choices_en",
+    // 画面の文言
+    "ja",
+    "en",
     "required",
     "kana",
     "phone",
@@ -377,6 +380,12 @@ async fn every_form_survives_bad_input(backend: Backend) {
         "/t/demo/staff/fields/extra/999999".into(),
         "/t/demo/staff/fields/extra/999999/delete".into(),
         "/t/demo/staff/import/999999/commit".into(),
+        "/t/demo/staff/pages/texts/site_name".into(),
+        "/t/demo/staff/pages/texts/number1_where".into(),
+        "/t/demo/staff/pages/texts/call_centre".into(),
+        "/t/demo/staff/pages/texts/bring/reset".into(),
+        "/t/demo/staff/pages/texts/nope".into(),
+        "/t/demo/staff/pages/image/delete".into(),
         "/t/demo/staff/login".into(),
         "/t/demo/staff/logout".into(),
     ];
@@ -408,5 +417,24 @@ async fn every_form_survives_bad_input(backend: Backend) {
         check("/t/demo/staff/import", what, &page);
         assert_eq!(kept_counts(&app).await, before, "import of {what}");
     }
+    // The header image (multipart too): garbage as a file, its name and alternative texts
+    // with control and right-to-left characters; nothing is shown to residents.
+    for (what, text) in [
+        ("control characters", "ロゴ\u{0}\u{1b}[31m\u{7}"),
+        ("RTL", "\u{202E}ロゴ"),
+        ("100 KB", &*"あ".repeat(34_000)),
+    ] {
+        let page = admin
+            .post_multipart_typed(
+                "/t/demo/staff/pages/image",
+                &[("csrf", &token), ("alt_ja", text), ("alt_en", text)],
+                &[("file", text, "image/png", &[0xff, 0xfe, 0x00, 0x80])],
+            )
+            .await;
+        check("/t/demo/staff/pages/image", what, &page);
+        assert!(page.status.is_client_error(), "{what}: {}", page.text());
+    }
+    let home = app.client().get("/t/demo/").await;
+    assert!(!home.body.contains("header-image"), "no picture was stored");
 }
 on_both_databases!(every_form_survives_bad_input);

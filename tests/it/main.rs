@@ -12,6 +12,7 @@ mod load;
 mod logs;
 mod mail;
 mod mail_admin;
+mod municipality_pages;
 mod operator;
 mod outbox_faults;
 mod race;

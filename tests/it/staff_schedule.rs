@@ -637,7 +637,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     let token = csrf(&page.body);
     let settings = |overrides: &[(&'static str, &'static str)]| {
         let mut fields = vec![
-            ("contact", "デモ市 市民課 012-345-6789"),
             ("faq_url", "https://example.jp/faq"),
             ("number1_format", "aaa-999999"),
             ("number2_format", "AAAAAAAAAAAAAAAAAA"),
@@ -687,16 +686,15 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     bad.assert_text("5から1440までの数字で入力してください。");
     bad.assert_text("3から60までの数字で入力してください。");
     bad.assert_text("0から720までの数字で入力してください。");
+    assert!(bad.body.contains("value=\"AAA?999999\""));
     assert!(
-        bad.body.contains("value=\"デモ市 市民課 012-345-6789\""),
+        bad.body.contains(&value("https://example.jp/faq")),
         "other values stay as typed"
     );
-    assert!(bad.body.contains("value=\"AAA?999999\""));
-    assert!(bad.body.contains(&value("https://example.jp/faq")));
     let tenant = app.demo_tenant().await;
     assert_eq!(
-        (tenant.max_party_size, tenant.contact.as_str()),
-        (4, ""),
+        (tenant.max_party_size, tenant.faq_url.as_deref()),
+        (4, None),
         "nothing saved"
     );
 
@@ -720,7 +718,7 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     assert_eq!(tenant.pinned_counter_id, Some(branch));
     assert_eq!(tenant.faq_url.as_deref(), Some("https://example.jp/faq"));
 
-    // Residents: two people at most, the FAQ link, the contact.
+    // Residents: two people at most, the FAQ link.
     let mut resident = app.client();
     let entry = resident.get("/t/demo/entry").await;
     assert!(entry.body.contains(">2人</option>"), "{}", entry.text());
@@ -730,7 +728,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
         home.body
             .contains(&value("https://example.jp/faq").replace("value=", "href="))
     );
-    home.assert_text("デモ市 市民課 012-345-6789");
 
     // Saving the same again changes nothing and writes no entry.
     let same = send(&mut admin, settings(&[]), &branch_id).await;

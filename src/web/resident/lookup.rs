@@ -377,11 +377,12 @@ async fn refuse_change(
                 ),
             )
             .resolve(lang);
-        let ask = if tenant.contact.is_empty() {
+        let contact = crate::web::municipality_pages::call_centre(tenant, lang);
+        let ask = if contact.is_empty() {
             lang.t("ask-counter")
         } else {
             Msg::new("ask-contact")
-                .arg("contact", tenant.contact.as_str())
+                .arg("contact", contact)
                 .resolve(lang)
         };
         // Two sentences: Japanese runs them together, English puts a space between.

@@ -57,10 +57,14 @@ fn render(
         .map_err(|e| WebError::Internal(format!("mail template {name}: {e:?}")))
 }
 
-fn tenant_context(app: &App, tenant: &Tenant) -> tera::Context {
+fn tenant_context(app: &App, tenant: &Tenant, lang: Lang) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("tenant_name", &tenant.name);
-    ctx.insert("contact", &tenant.contact);
+    // The call-centre line in the mail's language (画面の文言).
+    ctx.insert(
+        "contact",
+        &crate::web::municipality_pages::call_centre(tenant, lang),
+    );
     ctx.insert(
         "lookup_url",
         &format!(
@@ -81,7 +85,7 @@ pub fn verification(
     expires_at: i64,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let mut ctx = tenant_context(app, tenant);
+    let mut ctx = tenant_context(app, tenant, lang);
     ctx.insert(
         "link",
         &format!(
@@ -123,7 +127,7 @@ fn booking_context(
     counter: &Counter,
     facts: &BookingFacts<'_>,
 ) -> tera::Context {
-    let mut ctx = tenant_context(app, tenant);
+    let mut ctx = tenant_context(app, tenant, facts.lang);
     ctx.insert(
         "receipt_number",
         &receipt::format_receipt(facts.receipt_number),

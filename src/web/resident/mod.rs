@@ -13,20 +13,31 @@ use super::error::WebError;
 use crate::app::App;
 use crate::db::tenants::{self, Tenant};
 
+/// The municipality of a resident page, with this instance's copy of its 画面の文言 made
+/// current (see [`municipality_pages`](crate::web::municipality_pages)), for
+/// [`base_context`].
 pub async fn load_tenant(app: &App, slug: &str) -> Result<Tenant, WebError> {
-    tenants::find_by_slug(&app.db, slug)
+    let tenant = tenants::find_by_slug(&app.db, slug)
         .await?
-        .ok_or(WebError::NotFound)
+        .ok_or(WebError::NotFound)?;
+    app.pages.current(&app.db, &tenant).await?;
+    Ok(tenant)
 }
 
-/// The context every resident page starts from: tenant, CSRF token.
+/// The context every resident page starts from: tenant, CSRF token, and the
+/// municipality's wording (site name, header image, texts, the call-centre line as
+/// `contact`) in the request's language, from the copy [`load_tenant`] made current.
 pub fn base_context(app: &App, tenant: &Tenant, jar: CookieJar) -> (CookieJar, tera::Context) {
     let (jar, csrf) = super::session::csrf_token(app, jar);
     let mut ctx = tera::Context::new();
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
-    ctx.insert("contact", &tenant.contact);
     ctx.insert("csrf", &csrf);
+    let pages = app.pages.cached(tenant).unwrap_or_else(|| {
+        tracing::warn!("a resident page without its municipality's texts loaded");
+        Default::default()
+    });
+    super::municipality_pages::insert(&mut ctx, tenant, &pages);
     (jar, ctx)
 }
 

@@ -62,6 +62,9 @@ fn action_label(code: &str) -> &'static str {
         "schedule_change" => "スケジュール変更",
         "settings_change" => "設定変更",
         "resend_mail" => "メール再送",
+        // 画面の文言 (issue 11)
+        "pages_change" => "画面の文言の変更",
+        "header_image_change" => "ヘッダー画像の変更",
         _ => "その他",
     }
 }

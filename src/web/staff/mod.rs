@@ -6,6 +6,7 @@ pub mod auth;
 pub mod fields;
 pub mod imports;
 pub mod mail;
+pub mod pages;
 pub mod phone;
 pub mod roster;
 pub mod roster_scan;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(schedule::routes())
         .merge(settings::routes())
         .merge(fields::routes())
+        .merge(pages::routes())
         .merge(audit::routes())
         .merge(mail::routes())
 }

@@ -1,7 +1,7 @@
-//! Settings (admin only): the municipality's contact, FAQ link, notice number formats, time
+//! Settings (admin only): the municipality's FAQ link, notice number formats, time
 //! limits, party size and pinned counter; and the お知らせ on its home page. Each save
 //! writes its audit entry in the same transaction. (The recipient fields have their own
-//! page, `fields.rs`.)
+//! page, `fields.rs`; the call-centre line and the other wording, `pages.rs`.)
 use std::collections::HashMap;
 
 use axum::Form;
@@ -47,8 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const SETTINGS_FIELDS: [&str; 9] = [
-    "contact",
+const SETTINGS_FIELDS: [&str; 8] = [
     "faq_url",
     "number1_format",
     "number2_format",
@@ -63,7 +62,6 @@ fn settings_form(s: &TenantSettings) -> FormView {
     FormView::new(
         "settings",
         &[
-            ("contact", s.contact.clone()),
             ("faq_url", s.faq_url.clone().unwrap_or_default()),
             ("number1_format", s.number1_format.clone()),
             ("number2_format", s.number2_format.clone()),
@@ -283,9 +281,6 @@ fn describe_changes(
         old.cancel_deadline_hours,
         new.cancel_deadline_hours,
     );
-    if old.contact != new.contact {
-        what.push("お問い合わせ先".to_string());
-    }
     if old.faq_url != new.faq_url {
         what.push("FAQのURL".to_string());
     }
@@ -334,7 +329,6 @@ pub async fn save_settings(
         Ok(c) => c,
         Err(e) => return WebError::from(e).into_response(),
     };
-    let contact = view.check("contact", parse_line(&typed(&form, "contact"), 200, false));
     let faq_url = view.check("faq_url", parse_url(&typed(&form, "faq_url")));
     let number1_format = view.check(
         "number1_format",
@@ -377,7 +371,6 @@ pub async fn save_settings(
         ),
     };
     let (
-        Some(contact),
         Some(faq_url),
         Some(number1_format),
         Some(number2_format),
@@ -387,7 +380,6 @@ pub async fn save_settings(
         Some(cancel_deadline_hours),
         Some(pinned_counter_id),
     ) = (
-        contact,
         faq_url,
         number1_format,
         number2_format,
@@ -401,7 +393,6 @@ pub async fn save_settings(
         return invalid(&app, &staff, view).await;
     };
     let new = TenantSettings {
-        contact,
         faq_url,
         number1_format,
         number2_format,
@@ -592,7 +583,6 @@ mod tests {
     #[test]
     fn changes_are_described_with_before_and_after() {
         let old = TenantSettings {
-            contact: String::new(),
             faq_url: None,
             number1_format: "AAA-999999".into(),
             number2_format: "AAAAAAAAAAAAAAAAAA".into(),
@@ -604,14 +594,14 @@ mod tests {
         };
         let new = TenantSettings {
             max_party_size: 2,
-            contact: "市民課".into(),
+            faq_url: Some("https://example.jp/faq".into()),
             ..old.clone()
         };
         assert_eq!(
             describe_changes(&old, &new, &[]),
             vec![
                 "同時予約の最大人数 4人→2人".to_string(),
-                "お問い合わせ先".to_string(),
+                "FAQのURL".to_string(),
             ]
         );
         assert!(describe_changes(&old, &old, &[]).is_empty());

@@ -6,7 +6,7 @@ skip-link = Skip to main content
 site-name = { $tenant } My Number Card pickup booking
 site-name-generic = Madoguchi counter booking
 lang-switch-label = Language (言語)
-footer-contact = Contact: { $contact }
+footer-contact-label = Contact:{ " " }
 title-error-prefix = Error:{ " " }
 colon = :{ " " }
 optional = { " " }(optional)
@@ -80,7 +80,6 @@ faq-q-password = I have lost my password.
 faq-a-password = If you cannot look up your booking, please contact { $contact }.
 faq-a-password-counter = If you cannot look up your booking, please contact the counter.
 faq-q-bring = What should I bring on the day?
-faq-a-bring = The notice postcard (交付通知書) and the identity documents listed in the leaflet that came with it.
 
 pow-working = Checking…
 pow-done = The check has finished. Please review your entries and send the form.
@@ -192,7 +191,7 @@ lookup-receipt-hint = e.g. 1234-5678-90 (the hyphens may be left out)
 lookup-submit = Look up
 
 booking-title = Booking details
-booking-bring = When you come, please bring the notice postcard (交付通知書) and your identity documents.
+booking-bring = When you come, please bring the notice postcard (交付通知書) and the identity documents listed in the leaflet that came with it.
 booking-print = Open the printable page
 booking-change-cancel = Change or cancel the booking
 booking-change-until = Changes and cancellations are accepted until { $deadline }. The number of people cannot be changed (to change it, cancel the booking and book again from the start).
@@ -209,7 +208,7 @@ status-cancelled = Cancelled
 
 print-title = Booking (printable)
 print-heading = { $tenant } My Number Card pickup: booking
-print-bring = When you come, please bring this page, the notice postcard (交付通知書) and your identity documents.
+print-bring-sheet = Please bring this printed page too.
 print-printed-at = Printed: { $at }
 print-how = Please print with your browser's print function (“Print” in its menu).
 print-back = Back to the booking details

@@ -5,7 +5,7 @@ skip-link = 本文へ移動
 site-name = { $tenant } マイナンバーカード受取予約
 site-name-generic = Madoguchi 窓口予約
 lang-switch-label = 言語(Language)
-footer-contact = お問い合わせ:{ $contact }
+footer-contact-label = お問い合わせ:
 title-error-prefix = エラー:
 colon = :
 optional = (任意)
@@ -76,7 +76,6 @@ faq-q-password = パスワードがわからなくなりました。
 faq-a-password = 予約照会ができない場合は、{ $contact }までお問い合わせください。
 faq-a-password-counter = 予約照会ができない場合は、窓口までお問い合わせください。
 faq-q-bring = 当日は何を持っていけばよいですか。
-faq-a-bring = 交付通知書(ハガキ)と、同封のご案内に記載された本人確認書類をお持ちください。
 
 pow-working = 確認の処理をしています…
 pow-done = 確認が済みました。入力内容を確かめて、送信してください。
@@ -185,7 +184,7 @@ lookup-receipt-hint = 例:1234-5678-90(ハイフンはなくてもかまいま�
 lookup-submit = 照会する
 
 booking-title = 予約詳細
-booking-bring = 来庁の際は、交付通知書(ハガキ)と本人確認書類をお持ちください。
+booking-bring = 来庁の際は、交付通知書(ハガキ)と、同封のご案内に記載された本人確認書類をお持ちください。
 booking-print = 印刷用の画面を開く
 booking-change-cancel = 予約の変更・取消
 booking-change-until = 変更・取消は{ $deadline }まで受け付けます。人数は変更できません(人数を変える場合は、予約を取り消して最初から予約してください)。
@@ -202,7 +201,7 @@ status-cancelled = 取消済
 
 print-title = 予約内容(印刷用)
 print-heading = { $tenant } マイナンバーカード受取 予約内容
-print-bring = 来庁の際は、この用紙、交付通知書(ハガキ)と本人確認書類をお持ちください。
+print-bring-sheet = 印刷したこの用紙もお持ちください。
 print-printed-at = 印刷日時:{ $at }
 print-how = ブラウザの印刷機能(メニューの「印刷」)で印刷してください。
 print-back = 予約詳細へ戻る

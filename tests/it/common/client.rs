@@ -267,6 +267,21 @@ impl Client {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Page {
+        let typed: Vec<(&str, &str, &str, &[u8])> = files
+            .iter()
+            .map(|(name, file_name, bytes)| (*name, *file_name, "text/csv", *bytes))
+            .collect();
+        self.post_multipart_typed(path, fields, &typed).await
+    }
+
+    /// [`post_multipart`](Self::post_multipart) with each file's Content-Type as the
+    /// browser declares it: (field name, file name, type, bytes).
+    pub async fn post_multipart_typed(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Page {
         let boundary = "----madoguchi-test-boundary-7MA4YWxkTrZu0gW";
         let mut body: Vec<u8> = Vec::new();
         for (name, value) in fields {
@@ -277,10 +292,10 @@ impl Client {
                 .as_bytes(),
             );
         }
-        for (name, file_name, bytes) in files {
+        for (name, file_name, content_type, bytes) in files {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
                 )
                 .as_bytes(),
             );
