@@ -17,3 +17,5 @@ pub mod roster_csv;
 pub mod schedule;
 pub mod throttle;
 pub mod vaccination;
+// メールの文面 (issue 11, mails): the municipality's own wording of its mails.
+pub mod mail_wording;

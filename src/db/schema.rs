@@ -466,3 +466,17 @@ diesel::table! {
 }
 
 diesel::joinable!(recipient_fields -> tenants (tenant_id));
+
+diesel::table! {
+    mail_templates (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        mail -> Text,
+        lang -> Text,
+        subject -> Nullable<Text>,
+        body -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(mail_templates -> tenants (tenant_id));
