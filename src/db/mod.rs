@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bookings;
 pub mod holds;
 pub mod imports;
+pub mod mail_templates;
 pub mod notices;
 pub mod outbox;
 pub mod recipient_fields;

@@ -142,6 +142,9 @@ pub fn render(
     let out = tera
         .render("wording", ctx)
         .map_err(|e| vec![Problem::Render(missing_variable(&e))])?;
+    if part == Part::Subject && out.trim().is_empty() {
+        return Err(vec![Problem::Empty]);
+    }
     if part == Part::Body {
         let missing: Vec<Problem> = kind
             .required()

@@ -678,7 +678,8 @@ pub async fn book(
                     lang: crate::i18n::Lang::Ja,
                 },
                 e.as_str(),
-            )?],
+            )
+            .await?],
             None => Vec::new(),
         };
         let detail = format!(
