@@ -127,10 +127,7 @@ pub async fn save(
             )
         };
         let (old_shown, new_shown) = (shown(&old), shown(new));
-        let mut what = diff::describe(
-            (&old_shown.0, &old_shown.1),
-            (&new_shown.0, &new_shown.1),
-        );
+        let mut what = diff::describe((&old_shown.0, &old_shown.1), (&new_shown.0, &new_shown.1));
         if what.is_empty() {
             // The same text, worded now or no longer: say which.
             what.push("文面は同じ".to_string());

@@ -552,8 +552,8 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
     use super::schema::{
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
         hold_slots, holds, line_links, mail_outbox, mail_templates, notice_imports, notices,
-        opening_templates,
-        recipient_fields, reminders, resident_tickets, slots, waitlist_entries, web_sessions,
+        opening_templates, recipient_fields, reminders, resident_tickets, slots, waitlist_entries,
+        web_sessions,
     };
     db_write!(db, |conn| {
         let tenant_bookings = || {

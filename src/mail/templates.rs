@@ -337,11 +337,19 @@ mod tests {
             ("_f.txt", "--\n{{ tenant_name }}\n"),
         ])
         .unwrap();
-        let of = |slug| templates.shipped_wording(Lang::En, "verification", slug).unwrap();
+        let of = |slug| {
+            templates
+                .shipped_wording(Lang::En, "verification", slug)
+                .unwrap()
+        };
         assert_eq!(of(Some("minato")).subject, "港区の確認");
         assert_eq!(of(None).subject, "確認 {{ tenant_name }}");
         assert_eq!(of(None).body, "{{ link }}\n--\n{{ tenant_name }}");
-        assert!(templates.shipped_wording(Lang::Ja, "nothing", None).is_none());
+        assert!(
+            templates
+                .shipped_wording(Lang::Ja, "nothing", None)
+                .is_none()
+        );
     }
 
     #[test]
@@ -356,10 +364,16 @@ mod tests {
             .with_worded_body(Lang::Ja, &ctx, mail.clone(), text)
             .unwrap();
         assert_eq!(worded.subject, mail.subject);
-        assert_eq!(worded.text, "受付番号 1234-5678-90 <b>です</b> &\n詳しくは https://example.jp/t/demo/lookup を\n\n\n次の段落\n");
+        assert_eq!(
+            worded.text,
+            "受付番号 1234-5678-90 <b>です</b> &\n詳しくは https://example.jp/t/demo/lookup を\n\n\n次の段落\n"
+        );
         let html = worded.html.unwrap();
         assert!(html.contains("<html lang=\"ja\">"), "{html}");
-        assert!(html.contains(&format!("<title>{}</title>", mail.subject)), "{html}");
+        assert!(
+            html.contains(&format!("<title>{}</title>", mail.subject)),
+            "{html}"
+        );
         assert!(
             html.contains("<p>受付番号 1234-5678-90 &lt;b&gt;です&lt;&#x2F;b&gt; &amp;<br>\n詳しくは <a href=\"https:&#x2F;&#x2F;example.jp&#x2F;t&#x2F;demo&#x2F;lookup\">")
                 || html.contains("<p>受付番号 1234-5678-90 &lt;b&gt;です&lt;/b&gt; &amp;<br>\n詳しくは <a href=\"https://example.jp/t/demo/lookup\">"),

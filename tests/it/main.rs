@@ -12,6 +12,7 @@ mod load;
 mod logs;
 mod mail;
 mod mail_admin;
+mod mail_wording;
 mod operator;
 mod outbox_faults;
 mod race;

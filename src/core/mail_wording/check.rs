@@ -177,7 +177,10 @@ fn chain(e: &tera::Error) -> String {
 fn syntax_line(e: &tera::Error) -> Option<usize> {
     let text = chain(e);
     let at = text.find("--> ")? + 4;
-    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -235,9 +238,11 @@ impl Walk<'_> {
                 }
                 self.locals.truncate(scope);
             }
-            Node::Extends(..) | Node::Include(..) | Node::ImportMacro(..) => self.refuse(
-                Problem::NotAllowed("ほかのテンプレートの読み込み(include・extends・import)".into()),
-            ),
+            Node::Extends(..) | Node::Include(..) | Node::ImportMacro(..) => {
+                self.refuse(Problem::NotAllowed(
+                    "ほかのテンプレートの読み込み(include・extends・import)".into(),
+                ))
+            }
             Node::MacroDefinition(..) => self.refuse(Problem::NotAllowed("macro".into())),
             Node::Set(..) => self.refuse(Problem::NotAllowed("set".into())),
             Node::FilterSection(..) => {
@@ -381,7 +386,10 @@ mod tests {
     #[test]
     fn a_syntax_error_is_refused_with_its_line() {
         assert_eq!(
-            body(MailKind::BookingConfirmed, "一行目\n二行目 {% iff password %}\n三行目"),
+            body(
+                MailKind::BookingConfirmed,
+                "一行目\n二行目 {% iff password %}\n三行目"
+            ),
             Err(vec![Problem::Syntax(Some(2))])
         );
         assert_eq!(
@@ -391,8 +399,16 @@ mod tests {
             ),
             Err(vec![Problem::Syntax(Some(2))])
         );
-        assert!(Problem::Syntax(Some(2)).message().starts_with("2行目の書き方に誤り"));
-        assert!(Problem::Syntax(Some(2)).message().contains("{{ }} や {% %}"));
+        assert!(
+            Problem::Syntax(Some(2))
+                .message()
+                .starts_with("2行目の書き方に誤り")
+        );
+        assert!(
+            Problem::Syntax(Some(2))
+                .message()
+                .contains("{{ }} や {% %}")
+        );
     }
 
     #[test]
@@ -453,7 +469,10 @@ mod tests {
             let source = format!("{case}\n{CONFIRMED}");
             let refused = body(MailKind::BookingConfirmed, &source);
             assert!(
-                matches!(refused.as_ref().map_err(Vec::as_slice), Err([Problem::NotAllowed(_)])),
+                matches!(
+                    refused.as_ref().map_err(Vec::as_slice),
+                    Err([Problem::NotAllowed(_)])
+                ),
                 "{case}: {refused:?}"
             );
         }

@@ -817,8 +817,8 @@ pub async fn book(
         // The completion mail to the address the link was sent to, and a copy to
         // 連絡先メールアドレス2 when one was given.
         let mut mails = Vec::new();
-        for to in std::iter::once(application.email.as_str())
-            .chain(email2.as_ref().map(|e| e.as_str()))
+        for to in
+            std::iter::once(application.email.as_str()).chain(email2.as_ref().map(|e| e.as_str()))
         {
             mails.push(mails::booking_confirmed(&app, &tenant, &counter, &facts, to).await?);
         }

@@ -75,7 +75,8 @@ fn render(
     to: &str,
     wording: &Wording,
 ) -> Result<(OutgoingMail, Refused), WebError> {
-    let internal = |e: tera::Error| WebError::Internal(format!("mail template {}: {e:?}", kind.code()));
+    let internal =
+        |e: tera::Error| WebError::Internal(format!("mail template {}: {e:?}", kind.code()));
     let mut mail = app
         .mail_templates
         .render_in(lang, kind.code(), ctx, to, Some(&tenant.slug))
@@ -102,14 +103,24 @@ fn render(
 }
 
 /// The wording `tenant` has saved for `kind` in `lang`, read now.
-async fn saved(app: &App, tenant: &Tenant, kind: MailKind, lang: Lang) -> Result<Wording, WebError> {
+async fn saved(
+    app: &App,
+    tenant: &Tenant,
+    kind: MailKind,
+    lang: Lang,
+) -> Result<Wording, WebError> {
     Ok(mail_templates::wording(&app.db, tenant.id, kind, lang).await?)
 }
 
 /// The mail to send. The console refuses a wording that does not pass the check, so a
 /// refusal here means it stopped passing (an upgrade changed a placeholder, say): the mail
 /// goes out in the shipped wording, and the log says which mail, without anything personal.
-fn to_send(tenant: &Tenant, kind: MailKind, lang: Lang, built: (OutgoingMail, Refused)) -> OutgoingMail {
+fn to_send(
+    tenant: &Tenant,
+    kind: MailKind,
+    lang: Lang,
+    built: (OutgoingMail, Refused),
+) -> OutgoingMail {
     let (mail, refused) = built;
     if !refused.is_empty() {
         tracing::warn!(

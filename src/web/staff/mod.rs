@@ -6,6 +6,7 @@ pub mod auth;
 pub mod fields;
 pub mod imports;
 pub mod mail;
+pub mod mail_wording;
 pub mod phone;
 pub mod roster;
 pub mod roster_scan;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(fields::routes())
         .merge(audit::routes())
         .merge(mail::routes())
+        .merge(mail_wording::routes())
 }
 
 /// Marks a page that must not be kept by a shared PC's browser cache or a proxy: personal
