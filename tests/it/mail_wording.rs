@@ -11,7 +11,7 @@ use madoguchi::demo::sample_notices;
 use madoguchi::i18n::Lang;
 
 use crate::common::client::{Client, Page};
-use crate::common::{Backend, TestApp, csrf, link_in};
+use crate::common::{Backend, TestApp, app_of, csrf, link_in};
 use crate::on_both_databases;
 use crate::resident::{book, digits, submit_entry};
 
@@ -587,3 +587,65 @@ async fn another_municipality_and_clerks_are_kept_out(backend: Backend) {
     );
 }
 on_both_databases!(another_municipality_and_clerks_are_kept_out);
+
+/// A wording saved before an upgrade that it no longer passes (here written straight to
+/// the database, past the console's check): the mail still goes, in the shipped wording.
+async fn a_wording_that_stops_rendering_gives_way_to_the_shipped_mail(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let tenant = app.demo_tenant().await;
+    let shipped = app_of(&app)
+        .mail_templates
+        .shipped_wording(Lang::Ja, "verification", Some("demo"))
+        .unwrap();
+    let stale = madoguchi::core::mail_wording::Wording {
+        subject: Some("{{ old_placeholder }}".into()),
+        body: Some("{{ link }}{% if %}".into()),
+    };
+    let by = madoguchi::db::tenants::StaffAction {
+        tenant_id: tenant.id,
+        staff_user_id: None,
+        now: 0,
+    };
+    mail_templates::save(
+        app.db(),
+        &by,
+        MailKind::Verification,
+        Lang::Ja,
+        &stale,
+        &shipped,
+    )
+    .await
+    .unwrap();
+    let n = &sample_notices()[15];
+    let mut client = app.client();
+    let sent = submit_entry(&mut client, &[(&n.number1, &digits(n))], "s@example.jp").await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+    let mail = app
+        .mails_to("s@example.jp")
+        .await
+        .pop()
+        .expect("a mail all the same");
+    assert_eq!(
+        mail.subject,
+        "【連絡先アドレス確認メール】デモ市 マイナンバーカード受取予約"
+    );
+    assert!(link_in(&mail.text, "http://127.0.0.1:3000/t/demo/apply/").is_some());
+    // The console shows the stale wording, refused, so an admin can mend it.
+    let mut admin = app.admin_client().await;
+    let edit = "/t/demo/staff/mails/verification/ja";
+    let page = admin.get(edit).await;
+    page.assert_text("いまの文面: 変更あり(件名・本文)");
+    let refused = post(
+        &mut admin,
+        edit,
+        &format!("{edit}/preview"),
+        &[("subject", "{{ old_placeholder }}"), ("body", "{{ link }}")],
+    )
+    .await;
+    refused.assert_text(
+        "件名: {{ old_placeholder }} はこのメールで使える差し込み項目ではありません。",
+    );
+}
+on_both_databases!(a_wording_that_stops_rendering_gives_way_to_the_shipped_mail);
