@@ -63,21 +63,21 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
     assert.match(await page.locator("#wording-body").inputValue(), /■受付番号/);
 
     // A wording that drops the receipt number and has a syntax error: refused beside the field.
-    await page.getByLabel("本文").fill("パスワード: {{ password }}\n{% if contact %}");
+    await page.getByLabel("本文", { exact: true }).fill("パスワード: {{ password }}\n{% if contact %}");
     await page.getByRole("button", { name: "プレビュー" }).click();
     await admin.check("mail-refused");
     assert.match(await page.locator("#wording-body-error").innerText(), /2行目の書き方に誤りがあります/);
     assert.equal(await page.locator(".error-summary a[href='#wording-body']").count(), 1);
     assert.equal(await page.locator("#wording-body").inputValue(), "パスワード: {{ password }}\n{% if contact %}");
-    await page.getByLabel("本文").fill("パスワード: {{ password }}\n{{ lookup_url }}");
+    await page.getByLabel("本文", { exact: true }).fill("パスワード: {{ password }}\n{{ lookup_url }}");
     await page.getByRole("button", { name: "保存" }).click();
     await admin.check("mail-refused-missing");
     assert.match(await page.locator("#wording-body-error").innerText(), /\{\{ receipt_number \}\} がありません。/);
 
     // A good one, previewed by keyboard: from the body, Tab to [プレビュー] and Enter.
-    await page.getByLabel("件名").fill("【予約完了通知メール】{{ tenant_name }}からのお知らせ");
-    await page.getByLabel("本文").fill(BODY);
-    await page.getByLabel("本文").focus();
+    await page.getByLabel("件名", { exact: true }).fill("【予約完了通知メール】{{ tenant_name }}からのお知らせ");
+    await page.getByLabel("本文", { exact: true }).fill(BODY);
+    await page.getByLabel("本文", { exact: true }).focus();
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.textContent), "プレビュー");
     await page.keyboard.press("Enter");
