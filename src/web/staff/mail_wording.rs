@@ -115,10 +115,10 @@ pub async fn list(
 }
 
 /// The mail and language in the URL, or 404.
-fn target(mail: &str, lang: &str) -> Result<(MailKind, Lang), Response> {
+fn target(mail: &str, lang: &str) -> Result<(MailKind, Lang), WebError> {
     match (MailKind::parse(mail), Lang::parse(lang)) {
         (Some(kind), Some(lang)) => Ok((kind, lang)),
-        _ => Err(WebError::NotFound.into_response()),
+        _ => Err(WebError::NotFound),
     }
 }
 
@@ -127,12 +127,10 @@ fn shipped(
     staff: &Staff,
     kind: MailKind,
     lang: Lang,
-) -> Result<ShippedWording, Response> {
+) -> Result<ShippedWording, WebError> {
     app.mail_templates
         .shipped_wording(lang, kind.code(), Some(&staff.tenant.slug))
-        .ok_or_else(|| {
-            WebError::Internal(format!("no shipped template for {}", kind.code())).into_response()
-        })
+        .ok_or_else(|| WebError::Internal(format!("no shipped template for {}", kind.code())))
 }
 
 /// The wording typed into the form: a part typed as it ships is the shipped part (so a
@@ -396,11 +394,11 @@ pub async fn edit(
     };
     let (kind, lang) = match target(&mail, &lang) {
         Ok(t) => t,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let shipped = match shipped(&app, &staff, kind, lang) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let worded = match storage::wording(&app.db, staff.tenant.id, kind, lang).await {
         Ok(w) => w,
@@ -443,8 +441,8 @@ async fn admin_post(
         .map_err(IntoResponse::into_response)?;
     check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
         .map_err(IntoResponse::into_response)?;
-    let (kind, lang) = target(mail, lang)?;
-    let shipped = shipped(app, &staff, kind, lang)?;
+    let (kind, lang) = target(mail, lang).map_err(IntoResponse::into_response)?;
+    let shipped = shipped(app, &staff, kind, lang).map_err(IntoResponse::into_response)?;
     Ok((staff, kind, lang, shipped))
 }
 
