@@ -174,6 +174,33 @@ async fn admin_words_the_completion_mail_and_residents_receive_it(backend: Backe
     assert!(mail.inline_png.is_some(), "the receipt's QR code stays");
     assert!(mail.ics.is_some(), "the calendar file stays");
 
+    // The resend from the lookup is the completion mail: worded too, with a new password.
+    let mut client = app.client();
+    let lookup = client.get("/t/demo/lookup").await;
+    client
+        .post_form(
+            "/t/demo/lookup",
+            &[
+                ("csrf", &csrf(&lookup.body)),
+                ("receipt_number", &receipt),
+                ("password", &password),
+            ],
+        )
+        .await;
+    let details = client.get("/t/demo/booking").await;
+    let resent = client
+        .post_form("/t/demo/booking/resend", &[("csrf", &csrf(&details.body))])
+        .await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER);
+    let resent = app.mails_to(email).await.pop().unwrap();
+    assert_eq!(resent.subject, "【予約完了通知メール】デモ市からのお知らせ");
+    assert!(
+        resent
+            .text
+            .contains(&format!("受付番号: {receipt}\nパスワード: "))
+    );
+    assert!(!resent.text.contains(&password), "a new password");
+
     // The English mail was not worded: an English resident's address check is shipped;
     // then the English address check is worded and goes to English residents only.
     let verification_en = "/t/demo/staff/mails/verification/en";
