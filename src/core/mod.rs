@@ -19,3 +19,5 @@ pub mod throttle;
 pub mod vaccination;
 // 画面の文言 and the header image (issue 11).
 pub mod municipality_pages;
+// メールの文面 (issue 11, mails): the municipality's own wording of its mails.
+pub mod mail_wording;

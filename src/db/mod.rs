@@ -8,6 +8,7 @@ pub mod bookings;
 pub mod holds;
 pub mod imports;
 pub mod municipality_pages;
+pub mod mail_templates;
 pub mod notices;
 pub mod outbox;
 pub mod recipient_fields;

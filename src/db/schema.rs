@@ -498,3 +498,18 @@ diesel::table! {
 }
 
 diesel::joinable!(header_images -> tenants (tenant_id));
+
+// メールの文面 (issue 11, migration 2026-12-04-000004_mail_templates).
+diesel::table! {
+    mail_templates (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        mail -> Text,
+        lang -> Text,
+        subject -> Nullable<Text>,
+        body -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(mail_templates -> tenants (tenant_id));

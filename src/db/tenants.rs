@@ -553,8 +553,9 @@ pub async fn delete_announcement(
 pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
     use super::schema::{
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
-        hold_slots, holds, line_links, mail_outbox, notice_imports, notices, opening_templates,
-        recipient_fields, reminders, resident_tickets, slots, waitlist_entries, web_sessions,
+        hold_slots, holds, line_links, mail_outbox, mail_templates, notice_imports, notices,
+        opening_templates, recipient_fields, reminders, resident_tickets, slots, waitlist_entries,
+        web_sessions,
     };
     db_write!(db, |conn| {
         let tenant_bookings = || {
@@ -661,6 +662,10 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         )
         .execute(conn)
         .await?;
+        removed +=
+            diesel::delete(mail_templates::table.filter(mail_templates::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
         removed += diesel::delete(services::table.filter(services::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;

@@ -13,6 +13,7 @@ mod logs;
 mod mail;
 mod mail_admin;
 mod municipality_pages;
+mod mail_wording;
 mod operator;
 mod outbox_faults;
 mod race;

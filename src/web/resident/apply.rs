@@ -816,10 +816,12 @@ pub async fn book(
         };
         // The completion mail to the address the link was sent to, and a copy to
         // 連絡先メールアドレス2 when one was given.
-        let mails: Vec<_> = std::iter::once(application.email.as_str())
-            .chain(email2.as_ref().map(|e| e.as_str()))
-            .map(|to| mails::booking_confirmed(&app, &tenant, &counter, &facts, to))
-            .collect::<Result<_, _>>()?;
+        let mut mails = Vec::new();
+        for to in
+            std::iter::once(application.email.as_str()).chain(email2.as_ref().map(|e| e.as_str()))
+        {
+            mails.push(mails::booking_confirmed(&app, &tenant, &counter, &facts, to).await?);
+        }
         let outcome = bookings::confirm(
             &app.db,
             &NewBooking {

@@ -513,7 +513,7 @@ pub async fn submit(
     let now = app.clock.now_unix();
     let expires_at = now + i64::from(tenant.verification_ttl_min) * 60;
     let lang = Lang::current();
-    let mail = mails::verification(&app, &tenant, email.as_str(), &token, expires_at, lang)?;
+    let mail = mails::verification(&app, &tenant, email.as_str(), &token, expires_at, lang).await?;
     let notice_ids: Vec<i64> = found.iter().map(|n| n.id).collect();
     let notice_ids_json = serde_json::to_string(&notice_ids).expect("ids serialise");
     verifications::create(

@@ -1,13 +1,19 @@
-//! The resident's mails, built from `mail_templates/` with the facts of a booking. Built
-//! before the write transaction that queues them (rendering is no work for a transaction).
-//! The console sends the same mails when a clerk acts for a resident.
+//! The resident's mails, built from `mail_templates/` with the facts of a booking, in the
+//! municipality's own wording where it has worded them on the console (read from the
+//! database for each mail, so a change is used at once on every instance). Built before
+//! the write transaction that queues them (rendering is no work for a transaction). The
+//! console sends the same mails when a clerk acts for a resident, and previews them with
+//! sample facts (the `*_worded` builders, given the wording being edited).
 use serde::Serialize;
 use time::Date;
 
 use crate::app::App;
 use crate::core::deadline;
+use crate::core::mail_wording::check::{self, Part, Problem};
+use crate::core::mail_wording::{MailKind, Wording};
 use crate::core::receipt;
 use crate::db::bookings::{self, Booking, NewPerson};
+use crate::db::mail_templates;
 use crate::db::notices;
 use crate::db::notices::Notice;
 use crate::db::outbox::OutgoingMail;
@@ -44,17 +50,89 @@ pub fn password_hash(app: &App, tenant_id: i64, receipt_number: &str, password: 
     )
 }
 
+/// Why the parts of a municipality's wording were not used (empty when they were, or when
+/// there is none): the shipped part went out instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refused {
+    pub subject: Vec<Problem>,
+    pub body: Vec<Problem>,
+}
+
+impl Refused {
+    pub fn is_empty(&self) -> bool {
+        self.subject.is_empty() && self.body.is_empty()
+    }
+}
+
+/// Mail `kind` from the shipped templates, with the parts `wording` words rendered in the
+/// sandbox instead where they pass its check.
 fn render(
     app: &App,
     tenant: &Tenant,
     lang: Lang,
-    name: &str,
+    kind: MailKind,
     ctx: &tera::Context,
     to: &str,
-) -> Result<OutgoingMail, WebError> {
-    app.mail_templates
-        .render_in(lang, name, ctx, to, Some(&tenant.slug))
-        .map_err(|e| WebError::Internal(format!("mail template {name}: {e:?}")))
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
+    let internal =
+        |e: tera::Error| WebError::Internal(format!("mail template {}: {e:?}", kind.code()));
+    let mut mail = app
+        .mail_templates
+        .render_in(lang, kind.code(), ctx, to, Some(&tenant.slug))
+        .map_err(internal)?;
+    let mut refused = Refused::default();
+    if let Some(source) = &wording.subject {
+        match check::render(kind, Part::Subject, source, ctx) {
+            Ok(subject) => mail.subject = crate::mail::one_line(&subject),
+            Err(problems) => refused.subject = problems,
+        }
+    }
+    if let Some(source) = &wording.body {
+        match check::render(kind, Part::Body, source, ctx) {
+            Ok(text) => {
+                mail = app
+                    .mail_templates
+                    .with_worded_body(lang, ctx, mail, &text)
+                    .map_err(internal)?;
+            }
+            Err(problems) => refused.body = problems,
+        }
+    }
+    Ok((mail, refused))
+}
+
+/// The wording `tenant` has saved for `kind` in `lang`, read now.
+async fn saved(
+    app: &App,
+    tenant: &Tenant,
+    kind: MailKind,
+    lang: Lang,
+) -> Result<Wording, WebError> {
+    Ok(mail_templates::wording(&app.db, tenant.id, kind, lang).await?)
+}
+
+/// The mail to send. The console refuses a wording that does not pass the check, so a
+/// refusal here means it stopped passing (an upgrade changed a placeholder, say): the mail
+/// goes out in the shipped wording, and the log says which mail, without anything personal.
+fn to_send(
+    tenant: &Tenant,
+    kind: MailKind,
+    lang: Lang,
+    built: (OutgoingMail, Refused),
+) -> OutgoingMail {
+    let (mail, refused) = built;
+    if !refused.is_empty() {
+        tracing::warn!(
+            tenant = %tenant.slug,
+            mail = kind.code(),
+            lang = lang.code(),
+            subject_refused = !refused.subject.is_empty(),
+            body_refused = !refused.body.is_empty(),
+            "the municipality's wording of this mail no longer passes the check; sent in the shipped wording"
+        );
+    }
+    mail
 }
 
 fn tenant_context(app: &App, tenant: &Tenant, lang: Lang) -> tera::Context {
@@ -77,7 +155,7 @@ fn tenant_context(app: &App, tenant: &Tenant, lang: Lang) -> tera::Context {
 }
 
 /// 【連絡先アドレス確認メール】 with the single-use link.
-pub fn verification(
+pub async fn verification(
     app: &App,
     tenant: &Tenant,
     to: &str,
@@ -85,6 +163,22 @@ pub fn verification(
     expires_at: i64,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
+    let kind = MailKind::Verification;
+    let wording = saved(app, tenant, kind, lang).await?;
+    let built = verification_worded(app, tenant, to, token, expires_at, lang, &wording)?;
+    Ok(to_send(tenant, kind, lang, built))
+}
+
+/// [`verification`] in `wording`.
+pub fn verification_worded(
+    app: &App,
+    tenant: &Tenant,
+    to: &str,
+    token: &str,
+    expires_at: i64,
+    lang: Lang,
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
     let mut ctx = tenant_context(app, tenant, lang);
     ctx.insert(
         "link",
@@ -99,7 +193,7 @@ pub fn verification(
         "expires_at",
         &i18n::date_time(lang, deadline::jst_from_unix(expires_at)),
     );
-    render(app, tenant, lang, "verification", &ctx, to)
+    render(app, tenant, lang, MailKind::Verification, &ctx, to, wording)
 }
 
 pub struct BookingFacts<'a> {
@@ -206,19 +300,42 @@ const MAIL_QR_SCALE: usize = 10;
 
 /// 【予約完了通知メール】: receipt, password, where and when, who, a calendar file, and the
 /// receipt's QR code as a picture the HTML part shows (the text part has the number).
-pub fn booking_confirmed(
+pub async fn booking_confirmed(
     app: &App,
     tenant: &Tenant,
     counter: &Counter,
     facts: &BookingFacts<'_>,
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
+    let kind = MailKind::BookingConfirmed;
+    let wording = saved(app, tenant, kind, facts.lang).await?;
+    let built = booking_confirmed_worded(app, tenant, counter, facts, to, &wording)?;
+    Ok(to_send(tenant, kind, facts.lang, built))
+}
+
+/// [`booking_confirmed`] in `wording`.
+pub fn booking_confirmed_worded(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    to: &str,
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
     let mut ctx = booking_context(app, tenant, counter, facts);
     ctx.insert(
         "receipt_qr_src",
         &format!("cid:{}", crate::mail::INLINE_PNG_CID),
     );
-    let mut mail = render(app, tenant, facts.lang, "booking_confirmed", &ctx, to)?;
+    let (mut mail, refused) = render(
+        app,
+        tenant,
+        facts.lang,
+        MailKind::BookingConfirmed,
+        &ctx,
+        to,
+        wording,
+    )?;
     // Attached only when the HTML part shows it (a municipality's own HTML may not): an
     // unreferenced picture would be offered as a stray attachment.
     if mail
@@ -237,18 +354,21 @@ pub fn booking_confirmed(
         app.clock.now_unix(),
         false,
     ));
-    Ok(mail)
+    Ok((mail, refused))
 }
 
-pub fn booking_changed(
+/// 【予約変更通知メール】 in `wording`, with the calendar file of the new time.
+pub fn booking_changed_worded(
     app: &App,
     tenant: &Tenant,
     counter: &Counter,
     facts: &BookingFacts<'_>,
     to: &str,
-) -> Result<OutgoingMail, WebError> {
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    let mut mail = render(app, tenant, facts.lang, "booking_changed", &ctx, to)?;
+    let kind = MailKind::BookingChanged;
+    let (mut mail, refused) = render(app, tenant, facts.lang, kind, &ctx, to, wording)?;
     mail.ics = Some(calendar(
         tenant,
         counter,
@@ -256,20 +376,23 @@ pub fn booking_changed(
         app.clock.now_unix(),
         false,
     ));
-    Ok(mail)
+    Ok((mail, refused))
 }
 
-pub fn booking_cancelled(
+/// 【予約取消通知メール】 in `wording`, with the calendar file that takes the visit off.
+pub fn booking_cancelled_worded(
     app: &App,
     tenant: &Tenant,
     counter: &Counter,
     facts: &BookingFacts<'_>,
     to: &str,
-) -> Result<OutgoingMail, WebError> {
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
     let ctx = booking_context(app, tenant, counter, facts);
-    let mut mail = render(app, tenant, facts.lang, "booking_cancelled", &ctx, to)?;
+    let kind = MailKind::BookingCancelled;
+    let (mut mail, refused) = render(app, tenant, facts.lang, kind, &ctx, to, wording)?;
     mail.ics = Some(calendar(tenant, counter, facts, app.clock.now_unix(), true));
-    Ok(mail)
+    Ok((mail, refused))
 }
 
 /// Which mail about a booking that exists already.
@@ -326,12 +449,26 @@ pub async fn about_booking(
         notices: &notices,
         lang: Lang::from_stored(&booking.lang),
     };
-    addresses
-        .into_iter()
-        .map(|to| match kind {
-            AboutBooking::Confirmed => booking_confirmed(app, tenant, &counter, &facts, to),
-            AboutBooking::Changed => booking_changed(app, tenant, &counter, &facts, to),
-            AboutBooking::Cancelled => booking_cancelled(app, tenant, &counter, &facts, to),
-        })
-        .collect()
+    let mail_kind = match kind {
+        AboutBooking::Confirmed => MailKind::BookingConfirmed,
+        AboutBooking::Changed => MailKind::BookingChanged,
+        AboutBooking::Cancelled => MailKind::BookingCancelled,
+    };
+    let wording = saved(app, tenant, mail_kind, facts.lang).await?;
+    let mut mails = Vec::with_capacity(addresses.len());
+    for to in addresses {
+        let built = match kind {
+            AboutBooking::Confirmed => {
+                booking_confirmed_worded(app, tenant, &counter, &facts, to, &wording)?
+            }
+            AboutBooking::Changed => {
+                booking_changed_worded(app, tenant, &counter, &facts, to, &wording)?
+            }
+            AboutBooking::Cancelled => {
+                booking_cancelled_worded(app, tenant, &counter, &facts, to, &wording)?
+            }
+        };
+        mails.push(to_send(tenant, mail_kind, facts.lang, built));
+    }
+    Ok(mails)
 }

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod imports;
 pub mod mail;
 pub mod pages;
+pub mod mail_wording;
 pub mod phone;
 pub mod roster;
 pub mod roster_scan;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::routes())
         .merge(audit::routes())
         .merge(mail::routes())
+        .merge(mail_wording::routes())
 }
 
 /// Marks a page that must not be kept by a shared PC's browser cache or a proxy: personal

@@ -662,23 +662,26 @@ pub async fn book(
         let password = random_token(receipt::PASSWORD_BYTES);
         let password_hash = mails::password_hash(&app, staff.tenant.id, &receipt_number, &password);
         let mail = match &email {
-            Some(e) => vec![mails::booking_confirmed(
-                &app,
-                &staff.tenant,
-                &counter,
-                &mails::BookingFacts {
-                    receipt_number: &receipt_number,
-                    password: Some(&password),
-                    day: hold.day,
-                    start_min: hold.start_min,
-                    end_min: hold.end_min,
-                    people: &new_people,
-                    notices: &notice_rows,
-                    // A clerk's phone booking: its mails are in Japanese.
-                    lang: crate::i18n::Lang::Ja,
-                },
-                e.as_str(),
-            )?],
+            Some(e) => vec![
+                mails::booking_confirmed(
+                    &app,
+                    &staff.tenant,
+                    &counter,
+                    &mails::BookingFacts {
+                        receipt_number: &receipt_number,
+                        password: Some(&password),
+                        day: hold.day,
+                        start_min: hold.start_min,
+                        end_min: hold.end_min,
+                        people: &new_people,
+                        notices: &notice_rows,
+                        // A clerk's phone booking: its mails are in Japanese.
+                        lang: crate::i18n::Lang::Ja,
+                    },
+                    e.as_str(),
+                )
+                .await?,
+            ],
             None => Vec::new(),
         };
         let detail = format!(

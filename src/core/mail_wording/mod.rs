@@ -1,0 +1,251 @@
+//! メールの文面: which mails a municipality may word itself, the placeholders each may use
+//! (and must keep), the sandboxed check and render of its wording ([`check`]), and the
+//! before → after of a change for the audit log ([`diff`]).
+//!
+//! A municipality words the subject and the plain-text body of a mail; what it does not
+//! word stays the shipped template's (`mail_templates/`). The resend of the completion mail
+//! (予約照会の「メールを再送」, the console's パスワード再発行) is the completion mail itself,
+//! with a new password, so it follows the completion mail's wording.
+pub mod check;
+pub mod diff;
+
+/// The mails a municipality may word itself. The code is the template's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    Verification,
+    BookingConfirmed,
+    BookingChanged,
+    BookingCancelled,
+}
+
+/// A placeholder a mail may use: `{{ name }}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placeholder {
+    pub name: &'static str,
+    /// What it stands for, in the console's words.
+    pub meaning: &'static str,
+    /// The body must show it: the mail is useless without it.
+    pub required: bool,
+}
+
+const fn p(name: &'static str, meaning: &'static str, required: bool) -> Placeholder {
+    Placeholder {
+        name,
+        meaning,
+        required,
+    }
+}
+
+const TENANT_NAME: Placeholder = p("tenant_name", "自治体名", false);
+const CONTACT: Placeholder = p(
+    "contact",
+    "お問い合わせ先(設定の「お問い合わせ先」。空欄のこともあります)",
+    false,
+);
+const DATE: Placeholder = p("date", "来庁日(曜日付き。例: 12月8日(火))", false);
+const TIME: Placeholder = p("time", "来庁時間(例: 10:00〜10:15)", false);
+const COUNTER_NAME: Placeholder = p("counter_name", "交付窓口の名前", false);
+const COUNTER_ADDRESS: Placeholder = p("counter_address", "交付窓口の住所", false);
+const DIRECTIONS: Placeholder = p("directions", "交付窓口への行き方(窓口の設定)", false);
+const PEOPLE: Placeholder = p(
+    "people",
+    "カードを受け取られる方の一覧。{% for p in people %}{{ p.name }} 様(番号1:{{ p.number1 }}){% endfor %} のように使います(p.name は氏名、p.number1 は一部を伏せた番号1)",
+    false,
+);
+const CANCEL_DEADLINE: Placeholder = p("cancel_deadline", "予約の変更・取消しの期限(日時)", false);
+
+const VERIFICATION: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "link",
+        "窓口予約申込画面へ進むURL(1回だけ使えます)。必ず本文に入れてください",
+        true,
+    ),
+    p("expires_at", "URLの有効期限(日時)", false),
+    CONTACT,
+];
+
+const BOOKING_CONFIRMED: &[Placeholder] = &[
+    TENANT_NAME,
+    p("receipt_number", "受付番号。必ず本文に入れてください", true),
+    p(
+        "password",
+        "パスワード(予約の照会に使います)。必ず本文に入れてください",
+        true,
+    ),
+    DATE,
+    TIME,
+    COUNTER_NAME,
+    COUNTER_ADDRESS,
+    DIRECTIONS,
+    PEOPLE,
+    p(
+        "lookup_url",
+        "予約の照会・変更・取消しのページのURL。必ず本文に入れてください",
+        true,
+    ),
+    CANCEL_DEADLINE,
+    CONTACT,
+];
+
+const BOOKING_CHANGED: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "receipt_number",
+        "受付番号(変わりません)。必ず本文に入れてください",
+        true,
+    ),
+    p("date", "変更後の来庁日(曜日付き)", false),
+    p("time", "変更後の来庁時間", false),
+    COUNTER_NAME,
+    COUNTER_ADDRESS,
+    DIRECTIONS,
+    PEOPLE,
+    p(
+        "lookup_url",
+        "予約の照会・変更・取消しのページのURL。必ず本文に入れてください",
+        true,
+    ),
+    CANCEL_DEADLINE,
+    CONTACT,
+];
+
+const BOOKING_CANCELLED: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "receipt_number",
+        "取り消した予約の受付番号。必ず本文に入れてください",
+        true,
+    ),
+    p("date", "取り消した予約の来庁日(曜日付き)", false),
+    p("time", "取り消した予約の来庁時間", false),
+    COUNTER_NAME,
+    COUNTER_ADDRESS,
+    PEOPLE,
+    CONTACT,
+];
+
+impl MailKind {
+    pub const ALL: [MailKind; 4] = [
+        MailKind::Verification,
+        MailKind::BookingConfirmed,
+        MailKind::BookingChanged,
+        MailKind::BookingCancelled,
+    ];
+
+    /// The template's name in `mail_templates/`, and the value stored and put in URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            MailKind::Verification => "verification",
+            MailKind::BookingConfirmed => "booking_confirmed",
+            MailKind::BookingChanged => "booking_changed",
+            MailKind::BookingCancelled => "booking_cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<MailKind> {
+        MailKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The mail's name as the manual (seed 004) calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            MailKind::Verification => "連絡先アドレス確認メール",
+            MailKind::BookingConfirmed => "予約完了通知メール",
+            MailKind::BookingChanged => "予約変更通知メール",
+            MailKind::BookingCancelled => "予約取消通知メール",
+        }
+    }
+
+    /// When it goes out.
+    pub fn when_sent(self) -> &'static str {
+        match self {
+            MailKind::Verification => {
+                "メールアドレスを入力して[送信する]を押したとき。窓口予約申込画面へ進むURLを送ります。"
+            }
+            MailKind::BookingConfirmed => {
+                "予約が完了したとき(電話予約を含む)。予約照会の「メールを再送」と、職員のパスワード再発行でメールを送るときも、新しいパスワードを入れてこの文面で送ります。"
+            }
+            MailKind::BookingChanged => "予約の日時を変更したとき(住民・職員のどちらでも)。",
+            MailKind::BookingCancelled => "予約を取り消したとき(住民・職員のどちらでも)。",
+        }
+    }
+
+    /// The placeholders this mail may use, in the order the list shows them.
+    pub fn placeholders(self) -> &'static [Placeholder] {
+        match self {
+            MailKind::Verification => VERIFICATION,
+            MailKind::BookingConfirmed => BOOKING_CONFIRMED,
+            MailKind::BookingChanged => BOOKING_CHANGED,
+            MailKind::BookingCancelled => BOOKING_CANCELLED,
+        }
+    }
+
+    /// The placeholders the body must show.
+    pub fn required(self) -> impl Iterator<Item = &'static Placeholder> {
+        self.placeholders().iter().filter(|p| p.required)
+    }
+}
+
+/// A municipality's wording of one mail in one language: `None` keeps the shipped part.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wording {
+    pub subject: Option<String>,
+    pub body: Option<String>,
+}
+
+impl Wording {
+    pub fn is_shipped(&self) -> bool {
+        self.subject.is_none() && self.body.is_none()
+    }
+}
+
+/// Text as a textarea sends it (CRLF, trailing blank lines), as it is stored and compared:
+/// LF line ends, no trailing spaces at line ends, no blank lines at the end.
+pub fn normalise(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_end_matches('\n').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_every_mail_requires_something() {
+        for kind in MailKind::ALL {
+            assert_eq!(MailKind::parse(kind.code()), Some(kind));
+            assert!(kind.required().count() >= 1, "{kind:?}");
+            let names: Vec<&str> = kind.placeholders().iter().map(|p| p.name).collect();
+            let mut unique = names.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{kind:?} lists a name twice");
+        }
+        assert_eq!(MailKind::parse("booking_confirmed.minato"), None);
+        assert_eq!(MailKind::parse("_layout"), None);
+    }
+
+    #[test]
+    fn the_required_placeholders_are_the_ones_the_mail_cannot_do_without() {
+        let required = |k: MailKind| k.required().map(|p| p.name).collect::<Vec<_>>();
+        assert_eq!(required(MailKind::Verification), ["link"]);
+        assert_eq!(
+            required(MailKind::BookingConfirmed),
+            ["receipt_number", "password", "lookup_url"]
+        );
+        assert_eq!(
+            required(MailKind::BookingChanged),
+            ["receipt_number", "lookup_url"]
+        );
+        assert_eq!(required(MailKind::BookingCancelled), ["receipt_number"]);
+    }
+
+    #[test]
+    fn text_from_a_textarea_is_normalised() {
+        assert_eq!(normalise("a  \r\nb\r\n\r\n\r\n"), "a\nb");
+        assert_eq!(normalise("a\rb\n\n c"), "a\nb\n\n c");
+        assert_eq!(normalise(""), "");
+    }
+}
