@@ -75,8 +75,13 @@ impl BookingRules {
 
     /// Whether online booking of a visit starting at `start` is still open; the same test
     /// as the grid's, for a hold or a confirmation that arrives later.
+    ///
+    /// Booking is still open at its cut-off moment itself (a slot exactly 60 minutes away
+    /// with a 60-minute cut-off, as `same_day_cutoff_min` always meant), while a change is
+    /// already too late at its deadline (as `cancel_deadline_hours` always meant): both
+    /// keep what the settings stored before the days form existed.
     pub fn booking_open(&self, start: PrimitiveDateTime) -> bool {
-        self.booking_cutoff.is_open(start, self.now)
+        self.booking_cutoff.is_open_through(start, self.now)
             && (self.late_booking_allowed || self.change_cutoff.is_open(start, self.now))
     }
 
@@ -575,16 +580,16 @@ mod tests {
         let slots = weekday(TUE, 0);
         assert!(!r.is_bookable(&slots[2])); // 10:00 has started
         assert!(r.is_bookable(&slots[3])); // 10:30
-        // Starting exactly now is too late: the start itself is the cut-off.
+        // Started exactly now still counts as bookable with no cut-off.
         let r = rules_at(datetime!(2026-12-01 10:30));
-        assert!(!r.is_bookable(&slots[3]));
-        let r = rules_at(datetime!(2026-12-01 10:29:59));
         assert!(r.is_bookable(&slots[3]));
+        let r = rules_at(datetime!(2026-12-01 10:30:01));
+        assert!(!r.is_bookable(&slots[3]));
         assert!(!r.is_bookable(&slots[2]));
     }
 
     #[test]
-    fn booking_closes_at_the_cutoff_itself() {
+    fn same_day_cutoff_is_inclusive_at_its_edge() {
         let r = BookingRules {
             booking_cutoff: Cutoff::minutes_before(60),
             ..rules_at(datetime!(2026-12-01 09:30))
@@ -592,27 +597,24 @@ mod tests {
         let slots = weekday(TUE, 0);
         assert!(!r.is_bookable(&slots[1])); // 09:30: now
         assert!(!r.is_bookable(&slots[2])); // 10:00: 30 min away
-        assert!(!r.is_bookable(&slots[3])); // 10:30: exactly 60 min away, the cut-off itself
-        assert!(r.is_bookable(&slots[4])); // 11:00
+        assert!(r.is_bookable(&slots[3])); // 10:30: exactly 60 min away
         let r = BookingRules {
-            now: datetime!(2026-12-01 09:29:59),
+            now: datetime!(2026-12-01 09:30:01),
             ..r
         };
-        assert!(r.is_bookable(&slots[3])); // one second before the cut-off
+        assert!(!r.is_bookable(&slots[3])); // one second short of the cut-off
     }
 
     #[test]
     fn cutoff_reaches_into_tomorrow_late_in_the_evening() {
-        // At 22:00 with a 12-hour cut-off, tomorrow 09:00 is too soon, 10:00 exactly on the
-        // cut-off (already closed) and 10:30 is fine.
+        // At 22:00 with a 12-hour cut-off, tomorrow 09:00 is too soon and 10:00 is fine.
         let r = BookingRules {
             booking_cutoff: Cutoff::minutes_before(12 * 60),
             ..rules_at(datetime!(2026-11-30 22:00))
         };
         let slots = weekday(TUE, 0);
         assert!(!r.is_bookable(&slots[0]));
-        assert!(!r.is_bookable(&slots[2]));
-        assert!(r.is_bookable(&slots[3]));
+        assert!(r.is_bookable(&slots[2]));
     }
 
     #[test]
@@ -637,11 +639,11 @@ mod tests {
 
     #[test]
     fn a_run_needs_every_slot_bookable() {
-        // Thirty minutes before, just before 09:00: a pair starting 09:00 fails on its
-        // first slot and a pair starting 09:30 works.
+        // With a cut-off at 09:30, a pair starting 09:00 fails on its first slot and a
+        // pair starting 09:30 works.
         let r = BookingRules {
             booking_cutoff: Cutoff::minutes_before(30),
-            ..rules_at(datetime!(2026-12-01 08:59:59))
+            ..rules_at(datetime!(2026-12-01 09:00))
         };
         let slots = weekday(TUE, 0);
         assert_eq!(contiguous_run(&slots, 1, 2, &r), None);
@@ -769,7 +771,7 @@ mod tests {
                 reason: Unavailability::Past
             }
         );
-        // 10:30 is within the one-hour cut-off; 11:00 is exactly on it, already closed.
+        // 10:30 is within the one-hour cut-off; 11:00 is exactly on it.
         assert_eq!(
             cell_at(&grid, TUE, 630),
             &Cell::Unavailable {
@@ -779,15 +781,8 @@ mod tests {
         );
         assert_eq!(
             cell_at(&grid, TUE, 660),
-            &Cell::Unavailable {
-                free: 1,
-                reason: Unavailability::Past
-            }
-        );
-        assert_eq!(
-            cell_at(&grid, TUE, 690),
             &Cell::Selectable {
-                slot_id: 6,
+                slot_id: 5,
                 free: 1,
                 past_change_deadline: false
             }
@@ -818,7 +813,11 @@ mod tests {
         let slots = weekday(TUE, 0);
         let r = seed_rules(datetime!(2026-11-30 16:27), true);
         assert!(r.is_bookable(&slots[0]));
+        // 17:00 itself still books (「17時まで」, and as the minutes cut-off always did);
+        // a second later it does not.
         let r = seed_rules(datetime!(2026-11-30 17:00), true);
+        assert!(r.is_bookable(&slots[0]));
+        let r = seed_rules(datetime!(2026-11-30 17:00:01), true);
         assert!(!r.is_bookable(&slots[0]));
         assert!(!r.is_bookable(&slots[13])); // 16:30 the next day: the same evening's cut-off
         let grid = build_grid(&slots, 1, &r, TUE, 7);

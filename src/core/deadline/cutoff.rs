@@ -73,6 +73,12 @@ impl Cutoff {
         now < self.closes_at(visit_start)
     }
 
+    /// Whether it is still allowed at `now` when the closing moment itself still counts,
+    /// as the booking cut-off has always been read (see `grid::BookingRules::booking_open`).
+    pub fn is_open_through(self, visit_start: PrimitiveDateTime, now: PrimitiveDateTime) -> bool {
+        now <= self.closes_at(visit_start)
+    }
+
     /// The moment to print as "… まで" for one visit: the closing moment, except that a days
     /// cut-off at the end of a day (or 00:00 of the next) is written as that day's 23:59 (「5月2日(土) 23:59まで」), not as the
     /// next day's 00:00, which would read as one day later.
@@ -377,6 +383,9 @@ mod tests {
         let hour = Cutoff::minutes_before(60);
         assert!(hour.is_open(visit, datetime!(2026-12-01 08:59:59)));
         assert!(!hour.is_open(visit, datetime!(2026-12-01 09:00)));
+        // Read as the booking cut-off, 09:00 itself still counts.
+        assert!(hour.is_open_through(visit, datetime!(2026-12-01 09:00)));
+        assert!(!hour.is_open_through(visit, datetime!(2026-12-01 09:00:01)));
         assert_eq!(Cutoff::minutes_before(-30), Cutoff::MinutesBefore(0));
     }
 

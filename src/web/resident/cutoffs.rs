@@ -20,7 +20,7 @@ pub fn closed(app: &App, tenant: &Tenant, day: Date, start_min: i32) -> Option<M
         return None;
     }
     let lang = Lang::current();
-    Some(if !rules.booking_cutoff.is_open(start, rules.now) {
+    Some(if !rules.booking_cutoff.is_open_through(start, rules.now) {
         Msg::new("booking-closed").arg("rule", i18n::deadline_rule(lang, rules.booking_cutoff))
     } else {
         Msg::new("booking-closed-change")
