@@ -170,10 +170,7 @@ pub enum Cell {
     Empty,
     /// A slot exists but cannot be chosen; `free` is shown greyed (0 when full, or the count
     /// when the group does not fit / it is past).
-    Unavailable {
-        free: i32,
-        reason: Unavailability,
-    },
+    Unavailable { free: i32, reason: Unavailability },
     Selectable {
         slot_id: i64,
         free: i32,

@@ -114,7 +114,11 @@ async fn look_up(client: &mut Client, receipt: &str, password: &str) -> Page {
 async fn receipt_of(app: &TestApp, email: &str) -> (String, String, String) {
     let mails = app.mails_to(email).await;
     let mail = mails.last().expect("a completion mail");
-    assert!(mail.subject.contains("予約完了通知メール"), "{}", mail.subject);
+    assert!(
+        mail.subject.contains("予約完了通知メール"),
+        "{}",
+        mail.subject
+    );
     (
         line_value(&mail.text, "受付番号").unwrap(),
         line_value(&mail.text, "パスワード").unwrap(),
@@ -137,7 +141,9 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
     // The settings page states the rules in force (the demo's 60 minutes and 24 hours).
     let page = admin.get("/t/demo/staff/settings").await;
     page.assert_text("予約と変更・取消の締切");
-    page.assert_text("ウェブでの予約は予約日時の1時間前まで、変更・取消は予約日時の24時間前までです。");
+    page.assert_text(
+        "ウェブでの予約は予約日時の1時間前まで、変更・取消は予約日時の24時間前までです。",
+    );
 
     // Bad values: explained next to their fields, typed values kept, nothing saved.
     let bad = save_deadlines(
@@ -156,7 +162,9 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
     assert!(bad.body.contains(
         "id=\"deadlines-cancel_deadline_days-error\">0から365までの数字で入力してください。"
     ));
-    assert!(bad.body.contains("id=\"deadlines-cancel_deadline_until-error\">0:00〜24:00の時刻を入力してください。"));
+    assert!(bad.body.contains(
+        "id=\"deadlines-cancel_deadline_until-error\">0:00〜24:00の時刻を入力してください。"
+    ));
     assert!(bad.body.contains(
         "id=\"deadlines-booking_cutoff_min-error\">0から10080までの数字で入力してください。"
     ));
@@ -167,7 +175,9 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
 
     // Saved, with before → after in the audit log.
     seed_deadlines(&mut admin, true).await;
-    let page = admin.get("/t/demo/staff/settings?done=deadlines_saved").await;
+    let page = admin
+        .get("/t/demo/staff/settings?done=deadlines_saved")
+        .await;
     page.assert_text("予約と変更・取消の締切を保存しました。");
     page.assert_text("ウェブでの予約は予約日前日の17:00まで、変更・取消は予約日の3日前までです。");
     assert!(page.body.contains("value=\"17:00\""));
@@ -185,8 +195,10 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
     let audit = audit::list(app.db(), tenant.id, None, 50).await.unwrap();
     assert!(
         audit.iter().any(|r| r.action == "settings_change"
-            && r.detail.contains("予約の受付締切 予約日時の1時間前まで→予約日前日の17:00まで")
-            && r.detail.contains("変更・取消の期限 予約日時の24時間前まで→予約日の3日前まで")),
+            && r.detail
+                .contains("予約の受付締切 予約日時の1時間前まで→予約日前日の17:00まで")
+            && r.detail
+                .contains("変更・取消の期限 予約日時の24時間前まで→予約日の3日前まで")),
         "{audit:?}"
     );
     // The same values again change nothing.
@@ -211,19 +223,33 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
     // Tuesday 09:00. The grid states both rules; today is closed (前日17:00), Wednesday is
     // open but past 「3日前まで」 and marked; Friday's deadline is the end of today.
     let (mut client, grid) = to_grid(&app, &s[40], "late@example.jp").await;
-    grid.assert_text("ウェブでの予約の受付は予約日前日の17:00まで、予約の変更・取消は予約日の3日前までです。");
+    grid.assert_text(
+        "ウェブでの予約の受付は予約日前日の17:00まで、予約の変更・取消は予約日の3日前までです。",
+    );
     grid.assert_text("「※」の付いた時間帯は、変更・取消の期限を過ぎています。");
     assert!(slot_labelled(&grid.body, "12月1日(火) 10:00").is_none());
-    assert!(slot_labelled(&grid.body, "12月2日(水) 10:00 空き2 ウェブでの変更・取消不可").is_some());
+    assert!(
+        slot_labelled(
+            &grid.body,
+            "12月2日(水) 10:00 空き2 (ウェブでの変更・取消不可)"
+        )
+        .is_some()
+    );
     assert!(slot_labelled(&grid.body, "12月4日(金) 10:00 空き2\"").is_some());
 
     // Before booking, the confirmation page says it plainly and gives the call centre.
     let confirm = to_confirm(&app, &mut client, "12月2日(水) 10:00").await;
     assert_eq!(confirm.status, StatusCode::OK);
     confirm.assert_text("この予約は、ウェブで変更・取消ができません");
-    confirm.assert_text("変更・取消の期限(予約日の3日前まで、2026年11月29日(日) 23:59まで)を過ぎています");
+    confirm.assert_text(
+        "変更・取消の期限(予約日の3日前まで、2026年11月29日(日) 23:59まで)を過ぎています",
+    );
     confirm.assert_text(&format!("お問い合わせ先:{CONTACT}"));
-    assert!(confirm.body.contains("aria-describedby=\"late-warning-title\">予約する</button>"));
+    assert!(
+        confirm
+            .body
+            .contains("aria-describedby=\"late-warning-title\">予約する</button>")
+    );
     let booked = press_book(&mut client, &confirm).await;
     assert_eq!(booked.location.as_deref(), Some("/t/demo/apply/done"));
     let (receipt, password, mail) = receipt_of(&app, "late@example.jp").await;
@@ -246,7 +272,9 @@ async fn days_based_deadline_from_settings_to_resident(backend: Backend) {
     press_book(&mut client, &confirm).await;
     let (receipt, password, mail) = receipt_of(&app, "friday@example.jp").await;
     assert!(
-        mail.contains("予約の変更・取消しは 2026年12月1日(火) 23:59 まで(予約日の3日前まで)できます。"),
+        mail.contains(
+            "予約の変更・取消しは 2026年12月1日(火) 23:59 まで(予約日の3日前まで)できます。"
+        ),
         "{mail}"
     );
     let details = look_up(&mut client, &receipt, &password).await;

@@ -696,10 +696,7 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     let tenant = app.demo_tenant().await;
     assert_eq!(tenant.max_party_size, 2);
     assert_eq!(tenant.number1_format, "AAA-999999");
-    assert_eq!(
-        (tenant.verification_ttl_min, tenant.hold_ttl_min),
-        (30, 5)
-    );
+    assert_eq!((tenant.verification_ttl_min, tenant.hold_ttl_min), (30, 5));
     assert_eq!(tenant.pinned_counter_id, Some(branch));
     assert_eq!(tenant.faq_url.as_deref(), Some("https://example.jp/faq"));
 

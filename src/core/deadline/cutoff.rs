@@ -176,7 +176,11 @@ fn duration_en(m: u32) -> String {
     match (m / 60, m % 60) {
         (0, min) => unit(min, "minute", "minutes"),
         (h, 0) => unit(h, "hour", "hours"),
-        (h, min) => format!("{} {}", unit(h, "hour", "hours"), unit(min, "minute", "minutes")),
+        (h, min) => format!(
+            "{} {}",
+            unit(h, "hour", "hours"),
+            unit(min, "minute", "minutes")
+        ),
     }
 }
 
@@ -189,7 +193,9 @@ pub fn parse_until(input: &str) -> Result<u16, &'static str> {
         .trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
             '：' => ':',
             _ => c,
         })
@@ -222,7 +228,11 @@ pub fn parse_until(input: &str) -> Result<u16, &'static str> {
         return Err("0:00〜24:00の時刻を入力してください。");
     }
     let min = hour * 60 + minute;
-    Ok(if min >= END_OF_DAY - 1 { END_OF_DAY } else { min })
+    Ok(if min >= END_OF_DAY - 1 {
+        END_OF_DAY
+    } else {
+        min
+    })
 }
 
 /// The form field's value for a stored `until`: blank for the end of the day.
@@ -256,7 +266,10 @@ mod tests {
         assert_eq!(THREE_DAYS.closes_at(visit), datetime!(2027-05-03 00:00));
         assert!(THREE_DAYS.is_open(visit, datetime!(2027-05-02 23:59:59)));
         assert!(!THREE_DAYS.is_open(visit, datetime!(2027-05-03 00:00)));
-        assert_eq!(THREE_DAYS.shown_deadline(visit), datetime!(2027-05-02 23:59));
+        assert_eq!(
+            THREE_DAYS.shown_deadline(visit),
+            datetime!(2027-05-02 23:59)
+        );
     }
 
     #[test]
@@ -414,11 +427,23 @@ mod tests {
     #[test]
     fn describes_in_japanese() {
         assert_eq!(Cutoff::MinutesBefore(0).describe_ja(), "予約日時まで");
-        assert_eq!(Cutoff::hours_before(24).describe_ja(), "予約日時の24時間前まで");
+        assert_eq!(
+            Cutoff::hours_before(24).describe_ja(),
+            "予約日時の24時間前まで"
+        );
         // 72 hours stays in hours: 「3日前まで」 is the days form, which means another moment.
-        assert_eq!(Cutoff::hours_before(72).describe_ja(), "予約日時の72時間前まで");
-        assert_eq!(Cutoff::minutes_before(30).describe_ja(), "予約日時の30分前まで");
-        assert_eq!(Cutoff::minutes_before(90).describe_ja(), "予約日時の1時間30分前まで");
+        assert_eq!(
+            Cutoff::hours_before(72).describe_ja(),
+            "予約日時の72時間前まで"
+        );
+        assert_eq!(
+            Cutoff::minutes_before(30).describe_ja(),
+            "予約日時の30分前まで"
+        );
+        assert_eq!(
+            Cutoff::minutes_before(90).describe_ja(),
+            "予約日時の1時間30分前まで"
+        );
         assert_eq!(THREE_DAYS.describe_ja(), "予約日の3日前まで");
         assert_eq!(EVE_17.describe_ja(), "予約日前日の17:00まで");
         assert_eq!(
@@ -453,7 +478,10 @@ mod tests {
 
     #[test]
     fn describes_in_english() {
-        assert_eq!(Cutoff::MinutesBefore(0).describe_en(), "until the booked time");
+        assert_eq!(
+            Cutoff::MinutesBefore(0).describe_en(),
+            "until the booked time"
+        );
         assert_eq!(
             Cutoff::hours_before(24).describe_en(),
             "until 24 hours before the booked time"
@@ -524,7 +552,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_time() {
-        for bad in ["25:00", "24:30", "17:60", "夕方", "17:0a", "-1", "1:2:3", "123:00"] {
+        for bad in [
+            "25:00", "24:30", "17:60", "夕方", "17:0a", "-1", "1:2:3", "123:00",
+        ] {
             assert!(parse_until(bad).is_err(), "{bad}");
         }
     }
@@ -546,6 +576,19 @@ mod tests {
                 prop_assert!(c.shown_deadline(visit) <= closes);
                 prop_assert!(closes - c.shown_deadline(visit) <= Duration::minutes(1));
             }
+        }
+
+        #[test]
+        fn hours_form_is_open_exactly_until_the_deadline(
+            visit_secs in 0i64..4_000_000_000,
+            hours in 0i32..24 * 14,
+            now_offset in -2_000_000i64..2_000_000,
+        ) {
+            let visit = crate::core::deadline::jst_from_unix(visit_secs);
+            let now = crate::core::deadline::jst_from_unix(visit_secs - i64::from(hours) * 3_600 + now_offset);
+            let c = Cutoff::hours_before(hours);
+            prop_assert_eq!(c.is_open(visit, now), now_offset < 0);
+            prop_assert_eq!(c.is_open_through(visit, now), now_offset <= 0);
         }
 
         #[test]

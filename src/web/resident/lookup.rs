@@ -588,7 +588,9 @@ pub async fn change_submit(
     if let Some(why) = super::cutoffs::closed(&app, &tenant, hold.day, hold.start_min) {
         s.data.flash = Some(why.resolve(Lang::current()));
         session::save(&app, &s).await?;
-        return Ok(Redirect::to(&url(&tenant, &format!("/slots?from={}", hold.day))).into_response());
+        return Ok(
+            Redirect::to(&url(&tenant, &format!("/slots?from={}", hold.day))).into_response(),
+        );
     }
     let mail = mails::about_booking(
         &app,

@@ -3,11 +3,11 @@
 //! booked time or as "N days before, until HH:MM"; and whether a slot already past the
 //! change deadline may still be booked. Shown on the settings page, saved with its audit
 //! entry (before → after, in the words residents read).
+use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::Form;
 use axum_extra::extract::CookieJar;
 
 use super::schedule::{Fields, FormView, parse_number, typed};
@@ -47,9 +47,8 @@ pub(super) fn form(tenant: &Tenant) -> FormView {
         Some(_) => deadline::until_for_form(u16::try_from(min).unwrap_or(deadline::END_OF_DAY)),
         None => String::new(),
     };
-    let which = |d: Option<i32>, relative: &str| {
-        if d.is_some() { "days" } else { relative }.to_string()
-    };
+    let which =
+        |d: Option<i32>, relative: &str| if d.is_some() { "days" } else { relative }.to_string();
     FormView::new(
         FORM_KEY,
         &[
@@ -74,7 +73,10 @@ pub(super) fn form(tenant: &Tenant) -> FormView {
             ("cancel_deadline_days", days(tenant.cancel_deadline_days)),
             (
                 "cancel_deadline_until",
-                until(tenant.cancel_deadline_days, tenant.cancel_deadline_until_min),
+                until(
+                    tenant.cancel_deadline_days,
+                    tenant.cancel_deadline_until_min,
+                ),
             ),
             (
                 "late_booking_allowed",
@@ -164,7 +166,13 @@ fn describe_changes(old: &DeadlineSettings, new: &DeadlineSettings) -> Vec<Strin
         ));
     }
     if old.late_booking_allowed != new.late_booking_allowed {
-        let word = |allowed: bool| if allowed { "受け付ける" } else { "受け付けない" };
+        let word = |allowed: bool| {
+            if allowed {
+                "受け付ける"
+            } else {
+                "受け付けない"
+            }
+        };
         what.push(format!(
             "期限を過ぎた枠の予約 {}→{}",
             word(old.late_booking_allowed),
@@ -184,7 +192,11 @@ pub async fn save(
         Ok(s) => s,
         Err(denied) => return denied.into_response(),
     };
-    if let Err(e) = check_csrf(&app, &jar, form.get("csrf").map(String::as_str).unwrap_or("")) {
+    if let Err(e) = check_csrf(
+        &app,
+        &jar,
+        form.get("csrf").map(String::as_str).unwrap_or(""),
+    ) {
         return e.into_response();
     }
     let mut view = FormView::typed(FORM_KEY, &form, &FIELDS);

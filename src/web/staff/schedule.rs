@@ -568,12 +568,10 @@ async fn render_page(
     .or_failed(failed);
     let window = FormView::new(
         "window",
-        &[
-            (
-                "booking_window_days",
-                tenant.booking_window_days.to_string(),
-            ),
-        ],
+        &[(
+            "booking_window_days",
+            tenant.booking_window_days.to_string(),
+        )],
     )
     .or_failed(failed);
 
