@@ -970,6 +970,10 @@ pub async fn change_page(
     let mut ctx = booking_context(&app, &staff, &b).await?;
     ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
     ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
+    ctx.insert(
+        "late",
+        &crate::web::resident::cutoffs::late_notice(&app, &staff.tenant, hold.day, hold.start_min),
+    );
     Ok(render(&app, "staff/booking_change.html", &ctx)?.into_response())
 }
 
