@@ -270,15 +270,13 @@ pub fn date_time(lang: Lang, t: time::PrimitiveDateTime) -> String {
     }
 }
 
-/// The change/cancel deadline as a rule: "予約日時の3日前まで" / "until 3 days before the
-/// booked time" (the same cases as `deadline::describe_deadline_hours_ja`).
-pub fn deadline_rule(lang: Lang, deadline_hours: i32) -> String {
-    match deadline_hours.max(0) {
-        0 => Msg::new("deadline-at-start"),
-        h if h % 24 == 0 && h > 24 => Msg::new("deadline-days").arg("n", h / 24),
-        h => Msg::new("deadline-hours").arg("n", h),
+/// A cut-off as a rule: "予約日の3日前まで" / "until the end of the day 3 days before the
+/// booked day" (written in `core::deadline::Cutoff`, where it is tested case by case).
+pub fn deadline_rule(lang: Lang, cutoff: crate::core::deadline::Cutoff) -> String {
+    match lang {
+        Lang::Ja => cutoff.describe_ja(),
+        Lang::En => cutoff.describe_en(),
     }
-    .resolve(lang)
 }
 
 /// Message `id` in the language of the request being handled.
@@ -331,19 +329,19 @@ mod tests {
     }
 
     #[test]
-    fn deadline_rules_match_the_japanese_helper() {
-        for h in [0, -5, 24, 72, 36, 1] {
-            assert_eq!(
-                deadline_rule(Lang::Ja, h),
-                crate::core::deadline::describe_deadline_hours_ja(h)
-            );
-        }
+    fn deadline_rules_in_each_language() {
+        use crate::core::deadline::{Cutoff, END_OF_DAY};
+        let three_days = Cutoff::DaysBefore {
+            days: 3,
+            until: END_OF_DAY,
+        };
+        assert_eq!(deadline_rule(Lang::Ja, three_days), "予約日の3日前まで");
         assert_eq!(
-            deadline_rule(Lang::En, 72),
-            "until 3 days before the booked time"
+            deadline_rule(Lang::En, three_days),
+            "until the end of the day 3 days before the booked day"
         );
         assert_eq!(
-            deadline_rule(Lang::En, 1),
+            deadline_rule(Lang::En, Cutoff::hours_before(1)),
             "until 1 hour before the booked time"
         );
     }

@@ -3,6 +3,9 @@
 use time::macros::{datetime, offset};
 use time::{Duration, PrimitiveDateTime, UtcOffset, Weekday};
 
+mod cutoff;
+pub use cutoff::{Cutoff, END_OF_DAY, MAX_DAYS, MAX_MINUTES, parse_until, until_for_form};
+
 /// Japan has used UTC+9 all year since 1951, so a fixed offset is exact for every date we book.
 const JST: UtcOffset = offset!(+9);
 
@@ -31,38 +34,6 @@ pub fn unix_from_jst(local: PrimitiveDateTime) -> i64 {
 pub fn slot_start(day: time::Date, start_min: i32) -> PrimitiveDateTime {
     day.midnight()
         .saturating_add(Duration::minutes(i64::from(start_min)))
-}
-
-/// The last moment a booking may still be cancelled or changed: `deadline_hours` before
-/// the visit starts; 0 means up to the start itself.
-///
-/// A negative setting is treated as 0: cancelling a visit that is already under way would
-/// free a place nobody can use any more.
-pub fn cancellation_deadline(
-    visit_start: PrimitiveDateTime,
-    deadline_hours: i32,
-) -> PrimitiveDateTime {
-    visit_start.saturating_sub(Duration::hours(i64::from(deadline_hours.max(0))))
-}
-
-/// Whether a resident may still cancel (or change) at `now`. The deadline itself is already
-/// too late, so that "until 09:00" means the counter can plan with the list at 09:00.
-pub fn can_cancel(
-    visit_start: PrimitiveDateTime,
-    deadline_hours: i32,
-    now: PrimitiveDateTime,
-) -> bool {
-    now < cancellation_deadline(visit_start, deadline_hours)
-}
-
-/// The cancellation deadline as a rule, for pages that explain it before any booking
-/// exists: "予約日時の24時間前まで", "予約日時の3日前まで", "予約日時まで".
-pub fn describe_deadline_hours_ja(deadline_hours: i32) -> String {
-    match deadline_hours.max(0) {
-        0 => "予約日時まで".to_string(),
-        h if h % 24 == 0 && h > 24 => format!("予約日時の{}日前まで", h / 24),
-        h => format!("予約日時の{h}時間前まで"),
-    }
 }
 
 /// Expiry (unix seconds) of a hold of `ttl_min` minutes placed at `now_unix`.
@@ -179,57 +150,6 @@ mod tests {
     }
 
     #[test]
-    fn deadline_is_hours_before_the_visit() {
-        assert_eq!(
-            cancellation_deadline(datetime!(2026-12-02 09:30), 24),
-            datetime!(2026-12-01 09:30)
-        );
-        assert_eq!(
-            cancellation_deadline(datetime!(2026-12-02 09:30), 0),
-            datetime!(2026-12-02 09:30)
-        );
-        assert_eq!(
-            cancellation_deadline(datetime!(2026-12-02 09:30), -5),
-            datetime!(2026-12-02 09:30)
-        );
-    }
-
-    #[test]
-    fn deadline_crosses_midnight_and_year_end() {
-        assert_eq!(
-            cancellation_deadline(datetime!(2027-01-01 00:30), 1),
-            datetime!(2026-12-31 23:30)
-        );
-        assert_eq!(
-            cancellation_deadline(datetime!(2027-01-04 09:00), 72),
-            datetime!(2027-01-01 09:00)
-        );
-    }
-
-    #[test]
-    fn cancel_allowed_one_second_before_deadline_but_not_at_it() {
-        let visit = datetime!(2026-12-02 09:30);
-        assert!(can_cancel(visit, 24, datetime!(2026-12-01 09:29:59)));
-        assert!(!can_cancel(visit, 24, datetime!(2026-12-01 09:30)));
-        assert!(!can_cancel(visit, 24, datetime!(2026-12-01 09:30:01)));
-    }
-
-    #[test]
-    fn zero_hours_means_until_the_visit_starts() {
-        let visit = datetime!(2026-12-02 09:30);
-        assert!(can_cancel(visit, 0, datetime!(2026-12-02 09:29:59)));
-        assert!(!can_cancel(visit, 0, datetime!(2026-12-02 09:30)));
-    }
-
-    #[test]
-    fn cancel_deadline_before_midnight_for_early_visit() {
-        // A 00:30 visit with a one-hour deadline closes the evening before.
-        let visit = datetime!(2026-12-02 00:30);
-        assert!(can_cancel(visit, 1, datetime!(2026-12-01 23:29:59)));
-        assert!(!can_cancel(visit, 1, datetime!(2026-12-01 23:30)));
-    }
-
-    #[test]
     fn hold_lasts_ttl_minutes() {
         assert_eq!(hold_expiry(1_000_000, 10), 1_000_600);
         assert_eq!(hold_expiry(1_000_000, 0), 1_000_000);
@@ -271,15 +191,6 @@ mod tests {
         assert_eq!(hold_expiry(0, 10), 600);
         assert_eq!(extended_hold_expiry(0, 600, 180, 10, 5), None);
         assert_eq!(extended_hold_expiry(0, 600, 180, 10, 20), Some(780));
-    }
-
-    #[test]
-    fn describes_the_deadline_rule() {
-        assert_eq!(describe_deadline_hours_ja(0), "予約日時まで");
-        assert_eq!(describe_deadline_hours_ja(-5), "予約日時まで");
-        assert_eq!(describe_deadline_hours_ja(24), "予約日時の24時間前まで");
-        assert_eq!(describe_deadline_hours_ja(72), "予約日時の3日前まで");
-        assert_eq!(describe_deadline_hours_ja(36), "予約日時の36時間前まで");
     }
 
     #[test]
@@ -335,17 +246,6 @@ mod tests {
             let utc = time::OffsetDateTime::from_unix_timestamp(secs).unwrap();
             let jst = jst_from_unix(secs);
             prop_assert_eq!(jst - Duration::hours(9), PrimitiveDateTime::new(utc.date(), utc.time()));
-        }
-
-        #[test]
-        fn can_cancel_exactly_before_the_deadline(
-            visit_secs in 0i64..4_000_000_000,
-            hours in 0i32..24 * 14,
-            now_offset in -2_000_000i64..2_000_000,
-        ) {
-            let visit = jst_from_unix(visit_secs);
-            let now = jst_from_unix(visit_secs - i64::from(hours) * 3_600 + now_offset);
-            prop_assert_eq!(can_cancel(visit, hours, now), now_offset < 0);
         }
 
         #[test]

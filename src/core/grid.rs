@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use time::{Date, Duration, PrimitiveDateTime};
 
-use crate::core::deadline::slot_start;
+use crate::core::deadline::{Cutoff, slot_start};
 use crate::core::month_calendar::add_months;
 
 /// One bookable time slot at one counter, as the grid sees it.
@@ -43,8 +43,14 @@ pub struct BookingRules {
     pub now: PrimitiveDateTime,
     /// The last bookable day is today + `window_days` (inclusive).
     pub window_days: i32,
-    /// A slot must start at least this many minutes after `now`, so the counter can prepare the card.
-    pub same_day_cutoff_min: i32,
+    /// When online booking of a slot closes (「予約日前日の17:00まで」, 「60分前まで」), so the
+    /// counter can prepare the card.
+    pub booking_cutoff: Cutoff,
+    /// When a booking can no longer be changed or cancelled online.
+    pub change_cutoff: Cutoff,
+    /// Whether a slot already past `change_cutoff` may still be booked (then it is marked,
+    /// and the resident is told before booking that it cannot be changed online).
+    pub late_booking_allowed: bool,
 }
 
 impl BookingRules {
@@ -59,18 +65,30 @@ impl BookingRules {
             .saturating_add(Duration::days(i64::from(self.window_days.max(0))))
     }
 
-    /// Whether the slot's time may be chosen at all (capacity is not considered): it starts
-    /// at least the cut-off after now and lies on or before the last bookable day.
+    /// Whether the slot's time may be chosen at all (capacity is not considered): its
+    /// booking cut-off has not passed (nor, unless late booking is allowed, its change
+    /// deadline) and it lies on or before the last bookable day.
     ///
-    /// A negative cut-off is treated as 0 so that a slot that has already started is never bookable.
+    /// A slot that has already started is never bookable, whatever the cut-off says.
     pub fn is_bookable(&self, slot: &SlotView) -> bool {
         self.time_unavailability(slot).is_none()
     }
 
-    fn earliest_bookable_start(&self) -> PrimitiveDateTime {
-        self.now.saturating_add(Duration::minutes(i64::from(
-            self.same_day_cutoff_min.max(0),
-        )))
+    /// Whether online booking of a visit starting at `start` is still open; the same test
+    /// as the grid's, for a hold or a confirmation that arrives later.
+    ///
+    /// Booking is still open at its cut-off moment itself (a slot exactly 60 minutes away
+    /// with a 60-minute cut-off, as `same_day_cutoff_min` always meant), while a change is
+    /// already too late at its deadline (as `cancel_deadline_hours` always meant): both
+    /// keep what the settings stored before the days form existed.
+    pub fn booking_open(&self, start: PrimitiveDateTime) -> bool {
+        self.booking_cutoff.is_open_through(start, self.now)
+            && (self.late_booking_allowed || self.change_cutoff.is_open(start, self.now))
+    }
+
+    /// Whether a booking made now for `start` could no longer be changed or cancelled online.
+    pub fn past_change_deadline(&self, start: PrimitiveDateTime) -> bool {
+        !self.change_cutoff.is_open(start, self.now)
     }
 
     /// Why the slot's time rules it out, if they do. Too soon is reported as `Past`: to the
@@ -78,7 +96,7 @@ impl BookingRules {
     fn time_unavailability(&self, slot: &SlotView) -> Option<Unavailability> {
         if slot.day > self.last_bookable_day() {
             Some(Unavailability::BeyondWindow)
-        } else if slot.starts_at() < self.earliest_bookable_start() {
+        } else if !self.booking_open(slot.starts_at()) {
             Some(Unavailability::Past)
         } else {
             None
@@ -153,13 +171,13 @@ pub enum Cell {
     Empty,
     /// A slot exists but cannot be chosen; `free` is shown greyed (0 when full, or the count
     /// when the group does not fit / it is past).
-    Unavailable {
-        free: i32,
-        reason: Unavailability,
-    },
+    Unavailable { free: i32, reason: Unavailability },
     Selectable {
         slot_id: i64,
         free: i32,
+        /// Bookable, but past the change/cancel deadline already (late booking allowed):
+        /// the booking could not be changed or cancelled online.
+        past_change_deadline: bool,
     },
 }
 
@@ -263,6 +281,7 @@ fn cell_for(slot: &SlotView, index: &SlotIndex<'_>, party: i32, rules: &BookingR
         Some(_) => Cell::Selectable {
             slot_id: slot.id,
             free,
+            past_change_deadline: rules.past_change_deadline(slot.starts_at()),
         },
         None => unavailable(Unavailability::GroupDoesNotFit),
     }
@@ -367,7 +386,9 @@ mod tests {
         BookingRules {
             now,
             window_days: 56,
-            same_day_cutoff_min: 0,
+            booking_cutoff: Cutoff::MinutesBefore(0),
+            change_cutoff: Cutoff::MinutesBefore(0),
+            late_booking_allowed: true,
         }
     }
 
@@ -544,13 +565,15 @@ mod tests {
         // Started exactly now still counts as bookable with no cut-off.
         let r = rules_at(datetime!(2026-12-01 10:30));
         assert!(r.is_bookable(&slots[3]));
+        let r = rules_at(datetime!(2026-12-01 10:30:01));
+        assert!(!r.is_bookable(&slots[3]));
         assert!(!r.is_bookable(&slots[2]));
     }
 
     #[test]
     fn same_day_cutoff_is_inclusive_at_its_edge() {
         let r = BookingRules {
-            same_day_cutoff_min: 60,
+            booking_cutoff: Cutoff::minutes_before(60),
             ..rules_at(datetime!(2026-12-01 09:30))
         };
         let slots = weekday(TUE, 0);
@@ -568,7 +591,7 @@ mod tests {
     fn cutoff_reaches_into_tomorrow_late_in_the_evening() {
         // At 22:00 with a 12-hour cut-off, tomorrow 09:00 is too soon and 10:00 is fine.
         let r = BookingRules {
-            same_day_cutoff_min: 12 * 60,
+            booking_cutoff: Cutoff::minutes_before(12 * 60),
             ..rules_at(datetime!(2026-11-30 22:00))
         };
         let slots = weekday(TUE, 0);
@@ -579,7 +602,7 @@ mod tests {
     #[test]
     fn negative_cutoff_does_not_reopen_started_slots() {
         let r = BookingRules {
-            same_day_cutoff_min: -30,
+            booking_cutoff: Cutoff::minutes_before(-30),
             ..rules_at(datetime!(2026-12-01 09:10))
         };
         assert!(!r.is_bookable(&slot(1, TUE, 540, 570, 1, 0)));
@@ -601,7 +624,7 @@ mod tests {
         // With a cut-off at 09:30, a pair starting 09:00 fails on its first slot and a
         // pair starting 09:30 works.
         let r = BookingRules {
-            same_day_cutoff_min: 30,
+            booking_cutoff: Cutoff::minutes_before(30),
             ..rules_at(datetime!(2026-12-01 09:00))
         };
         let slots = weekday(TUE, 0);
@@ -619,7 +642,8 @@ mod tests {
             cell_at(&grid, TUE, 540),
             &Cell::Selectable {
                 slot_id: 1,
-                free: 2
+                free: 2,
+                past_change_deadline: false
             }
         );
         // 09:30 has a place but the next slot is full.
@@ -656,7 +680,8 @@ mod tests {
             cell_at(&grid, TUE, 960),
             &Cell::Selectable {
                 slot_id: 13,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
         assert!(grid.has_selectable());
@@ -678,7 +703,8 @@ mod tests {
             cell_at(&grid, TUE, 990),
             &Cell::Selectable {
                 slot_id: 14,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
     }
@@ -707,7 +733,7 @@ mod tests {
     #[test]
     fn grid_marks_past_and_cutoff_slots_today_as_past() {
         let r = BookingRules {
-            same_day_cutoff_min: 60,
+            booking_cutoff: Cutoff::minutes_before(60),
             ..rules_at(datetime!(2026-12-01 10:00))
         };
         let mut slots = weekday(TUE, 0);
@@ -739,9 +765,119 @@ mod tests {
             cell_at(&grid, TUE, 660),
             &Cell::Selectable {
                 slot_id: 5,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
+    }
+
+    // ---- cut-offs in days and late booking (issue 11) ----
+
+    /// 「予約日前日の17:00まで」 for booking, 「予約日の3日前まで」 for changes.
+    fn seed_rules(now: PrimitiveDateTime, late_booking_allowed: bool) -> BookingRules {
+        BookingRules {
+            booking_cutoff: Cutoff::DaysBefore {
+                days: 1,
+                until: 17 * 60,
+            },
+            change_cutoff: Cutoff::DaysBefore {
+                days: 3,
+                until: crate::core::deadline::END_OF_DAY,
+            },
+            late_booking_allowed,
+            ..rules_at(now)
+        }
+    }
+
+    #[test]
+    fn booking_closes_the_evening_before_at_five() {
+        // Monday 16:27: Tuesday is still open, at 17:00 it is not.
+        let slots = weekday(TUE, 0);
+        let r = seed_rules(datetime!(2026-11-30 16:27), true);
+        assert!(r.is_bookable(&slots[0]));
+        // 17:00 itself still books (「17時まで」, and as the minutes cut-off always did);
+        // a second later it does not.
+        let r = seed_rules(datetime!(2026-11-30 17:00), true);
+        assert!(r.is_bookable(&slots[0]));
+        let r = seed_rules(datetime!(2026-11-30 17:00:01), true);
+        assert!(!r.is_bookable(&slots[0]));
+        assert!(!r.is_bookable(&slots[13])); // 16:30 the next day: the same evening's cut-off
+        let grid = build_grid(&slots, 1, &r, TUE, 7);
+        assert_eq!(
+            cell_at(&grid, TUE, 540),
+            &Cell::Unavailable {
+                free: 1,
+                reason: Unavailability::Past
+            }
+        );
+    }
+
+    #[test]
+    fn late_slots_are_marked_when_late_booking_is_allowed() {
+        // Monday 16:27: Tuesday and Wednesday are inside 「3日前まで」, Friday is not.
+        let r = seed_rules(datetime!(2026-11-30 16:27), true);
+        let mut slots = weekday(TUE, 0);
+        slots.extend(weekday(WED, 100));
+        slots.extend(weekday(date!(2026 - 12 - 04), 200));
+        let grid = build_grid(&slots, 1, &r, TUE, 7);
+        assert_eq!(
+            cell_at(&grid, TUE, 540),
+            &Cell::Selectable {
+                slot_id: 1,
+                free: 1,
+                past_change_deadline: true
+            }
+        );
+        assert_eq!(
+            cell_at(&grid, date!(2026 - 12 - 04), 540),
+            &Cell::Selectable {
+                slot_id: 201,
+                free: 1,
+                past_change_deadline: false
+            }
+        );
+        // Wednesday's deadline was the end of Sunday; Thursday's is the end of this Monday.
+        assert!(r.past_change_deadline(datetime!(2026-12-02 09:00)));
+        assert!(!r.past_change_deadline(datetime!(2026-12-03 09:00)));
+        // Friday's deadline is the end of Tuesday: still open on Monday.
+        assert!(!r.past_change_deadline(datetime!(2026-12-04 09:00)));
+    }
+
+    #[test]
+    fn late_slots_are_not_offered_when_late_booking_is_not_allowed() {
+        let r = seed_rules(datetime!(2026-11-30 16:27), false);
+        let mut slots = weekday(TUE, 0);
+        slots.extend(weekday(date!(2026 - 12 - 04), 200));
+        let grid = build_grid(&slots, 1, &r, TUE, 7);
+        assert_eq!(
+            cell_at(&grid, TUE, 540),
+            &Cell::Unavailable {
+                free: 1,
+                reason: Unavailability::Past
+            }
+        );
+        assert!(!r.booking_open(datetime!(2026-12-02 16:30)));
+        assert!(r.booking_open(datetime!(2026-12-03 09:00)));
+        assert_eq!(contiguous_run(&slots, 1, 1, &r), None);
+        // Friday stays bookable until the end of Tuesday, its change deadline.
+        assert_eq!(contiguous_run(&slots, 201, 1, &r), Some(vec![201]));
+        let r = seed_rules(datetime!(2026-12-01 23:59:59), false);
+        assert!(r.booking_open(datetime!(2026-12-04 09:00)));
+        let r = seed_rules(datetime!(2026-12-02 00:00), false);
+        assert!(!r.booking_open(datetime!(2026-12-04 09:00)));
+    }
+
+    #[test]
+    fn a_slot_that_has_started_is_never_bookable_whatever_the_cutoff() {
+        let r = BookingRules {
+            booking_cutoff: Cutoff::DaysBefore {
+                days: 0,
+                until: crate::core::deadline::END_OF_DAY,
+            },
+            ..rules_at(datetime!(2026-12-01 09:10))
+        };
+        assert!(!r.is_bookable(&slot(1, TUE, 540, 570, 1, 0)));
+        assert!(r.is_bookable(&slot(2, TUE, 570, 600, 1, 0)));
     }
 
     #[test]
@@ -758,7 +894,8 @@ mod tests {
             cell_at(&grid, WED, 540),
             &Cell::Selectable {
                 slot_id: 101,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
         assert_eq!(
@@ -799,7 +936,8 @@ mod tests {
             cell_at(&grid, SAT, 540),
             &Cell::Selectable {
                 slot_id: 1,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
         assert_eq!(cell_at(&grid, SAT, 1020), &Cell::Empty);
@@ -807,7 +945,8 @@ mod tests {
             cell_at(&grid, THU, 1020),
             &Cell::Selectable {
                 slot_id: 11,
-                free: 1
+                free: 1,
+                past_change_deadline: false
             }
         );
         assert_eq!(cell_at(&grid, THU, 540), &Cell::Empty);
@@ -1026,9 +1165,8 @@ mod tests {
     #[test]
     fn month_links_clamp_to_month_end() {
         let r = BookingRules {
-            now: datetime!(2027-01-31 09:00),
             window_days: 120,
-            same_day_cutoff_min: 0,
+            ..rules_at(datetime!(2027-01-31 09:00))
         };
         let p = page(GridWidth::Wide, None, &r);
         assert_eq!(p.next_far, Some(date!(2027 - 02 - 28)));
@@ -1127,7 +1265,9 @@ mod tests {
             BookingRules {
                 now: datetime!(2026-12-01 00:00) + Duration::minutes(minutes),
                 window_days,
-                same_day_cutoff_min: cutoff,
+                booking_cutoff: Cutoff::minutes_before(cutoff),
+                change_cutoff: Cutoff::MinutesBefore(0),
+                late_booking_allowed: true,
             }
         })
     }
@@ -1148,7 +1288,7 @@ mod tests {
                     let slot = slots.iter().find(|s| s.day == day && s.start_min == start && s.end_min == end);
                     match (cell, slot) {
                         (Cell::Empty, None) => {}
-                        (Cell::Selectable { slot_id, free }, Some(s)) => {
+                        (Cell::Selectable { slot_id, free, .. }, Some(s)) => {
                             prop_assert_eq!(*slot_id, s.id);
                             prop_assert_eq!(*free, s.free());
                             let run = contiguous_run(&slots, s.id, party, &rules).unwrap();

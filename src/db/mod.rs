@@ -5,6 +5,7 @@
 //! against whichever concrete connection the pool hands out.
 pub mod audit;
 pub mod bookings;
+pub mod deadlines;
 pub mod holds;
 pub mod imports;
 pub mod municipality_pages;

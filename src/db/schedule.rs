@@ -171,7 +171,6 @@ pub enum ScheduleChange {
     },
     SetWindow {
         booking_window_days: i32,
-        same_day_cutoff_min: i32,
     },
 }
 
@@ -727,11 +726,10 @@ crate::impl_for_both_backends!(ScheduleWrites {
             }
             ScheduleChange::SetWindow {
                 booking_window_days,
-                same_day_cutoff_min,
             } => {
-                let (window_was, cutoff_was): (i32, i32) = tenants::table
+                let window_was: i32 = tenants::table
                     .find(tenant_id)
-                    .select((tenants::booking_window_days, tenants::same_day_cutoff_min))
+                    .select(tenants::booking_window_days)
                     .get_result(self)
                     .await?;
                 let mut what = Vec::new();
@@ -740,19 +738,11 @@ crate::impl_for_both_backends!(ScheduleWrites {
                         "予約受付期間: {window_was}日先まで→{booking_window_days}日先まで"
                     ));
                 }
-                if cutoff_was != *same_day_cutoff_min {
-                    what.push(format!(
-                        "当日の受付締切: {cutoff_was}分前→{same_day_cutoff_min}分前"
-                    ));
-                }
                 if what.is_empty() {
                     return Ok(Done::unchanged());
                 }
                 diesel::update(tenants::table.find(tenant_id))
-                    .set((
-                        tenants::booking_window_days.eq(booking_window_days),
-                        tenants::same_day_cutoff_min.eq(same_day_cutoff_min),
-                    ))
+                    .set(tenants::booking_window_days.eq(booking_window_days))
                     .execute(self)
                     .await?;
                 Ok(Done::saved(None, what.join("、")))

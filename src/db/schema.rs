@@ -22,6 +22,12 @@ diesel::table! {
         created_at -> BigInt,
         contact_en -> Text,
         pages_version -> BigInt,
+        // Cut-offs in days (issue 11): NULL days = the minutes/hours column above.
+        booking_cutoff_days -> Nullable<Integer>,
+        booking_cutoff_until_min -> Integer,
+        cancel_deadline_days -> Nullable<Integer>,
+        cancel_deadline_until_min -> Integer,
+        late_booking_allowed -> Bool,
     }
 }
 

@@ -5,6 +5,7 @@ use diesel_async::RunQueryDsl;
 use super::audit::{AuditEntry, AuditWrites};
 use super::schema::{announcements, counters, services, staff_users, tenants};
 use super::{Db, DbError};
+use crate::core::deadline::Cutoff;
 use crate::{db_read, db_write};
 
 /// The service every tenant has today; later flows add their own kinds.
@@ -35,6 +36,31 @@ pub struct Tenant {
     /// Grows with every change of the 画面の文言 or the header image (see
     /// `web::municipality_pages`).
     pub pages_version: i64,
+    pub booking_cutoff_days: Option<i32>,
+    pub booking_cutoff_until_min: i32,
+    pub cancel_deadline_days: Option<i32>,
+    pub cancel_deadline_until_min: i32,
+    pub late_booking_allowed: bool,
+}
+
+impl Tenant {
+    /// When online booking of a slot closes (「予約日前日の17:00まで」 or minutes before it).
+    pub fn booking_cutoff(&self) -> Cutoff {
+        Cutoff::from_columns(
+            self.same_day_cutoff_min,
+            self.booking_cutoff_days,
+            self.booking_cutoff_until_min,
+        )
+    }
+
+    /// Until when a resident may change or cancel online (「予約日の3日前まで」 or hours before).
+    pub fn change_cutoff(&self) -> Cutoff {
+        Cutoff::from_columns(
+            self.cancel_deadline_hours.max(0).saturating_mul(60),
+            self.cancel_deadline_days,
+            self.cancel_deadline_until_min,
+        )
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -268,7 +294,7 @@ pub struct StaffAction {
 }
 
 impl StaffAction {
-    fn entry<'a>(&self, action: &'a str, detail: &'a str) -> AuditEntry<'a> {
+    pub(super) fn entry<'a>(&self, action: &'a str, detail: &'a str) -> AuditEntry<'a> {
         AuditEntry {
             tenant_id: self.tenant_id,
             staff_user_id: self.staff_user_id,
@@ -280,7 +306,8 @@ impl StaffAction {
     }
 }
 
-/// The settings page's values (everything on the tenant row but the schedule's).
+/// The settings page's values (everything on the tenant row but the schedule's and the
+/// cut-offs, which are `deadlines::DeadlineSettings`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantSettings {
     pub faq_url: Option<String>,
@@ -289,7 +316,6 @@ pub struct TenantSettings {
     pub verification_ttl_min: i32,
     pub hold_ttl_min: i32,
     pub max_party_size: i32,
-    pub cancel_deadline_hours: i32,
     pub pinned_counter_id: Option<i64>,
 }
 
@@ -302,7 +328,6 @@ impl TenantSettings {
             verification_ttl_min: tenant.verification_ttl_min,
             hold_ttl_min: tenant.hold_ttl_min,
             max_party_size: tenant.max_party_size,
-            cancel_deadline_hours: tenant.cancel_deadline_hours,
             pinned_counter_id: tenant.pinned_counter_id,
         }
     }
@@ -346,7 +371,6 @@ pub async fn update_settings(
                 tenants::verification_ttl_min.eq(settings.verification_ttl_min),
                 tenants::hold_ttl_min.eq(settings.hold_ttl_min),
                 tenants::max_party_size.eq(settings.max_party_size),
-                tenants::cancel_deadline_hours.eq(settings.cancel_deadline_hours),
                 tenants::pinned_counter_id.eq(settings.pinned_counter_id),
             ))
             .execute(conn)

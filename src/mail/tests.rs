@@ -62,6 +62,8 @@ fn booking_context(password: &str) -> tera::Context {
     );
     ctx.insert("contact", "市民課 電話 000-000-0000");
     ctx.insert("cancel_deadline", "2026年11月30日(月) 17:00");
+    ctx.insert("cancel_rule", "予約日前日の17:00まで");
+    ctx.insert("cancel_deadline_passed", &false);
     ctx
 }
 

@@ -108,7 +108,11 @@ pub async fn faq(
     ctx.insert("booking_window_days", &tenant.booking_window_days);
     ctx.insert(
         "cancel_deadline",
-        &crate::i18n::deadline_rule(crate::i18n::Lang::current(), tenant.cancel_deadline_hours),
+        &crate::i18n::deadline_rule(crate::i18n::Lang::current(), tenant.change_cutoff()),
+    );
+    ctx.insert(
+        "booking_cutoff",
+        &crate::i18n::deadline_rule(crate::i18n::Lang::current(), tenant.booking_cutoff()),
     );
     Ok(render(&app, "faq.html", &ctx)?.into_response())
 }

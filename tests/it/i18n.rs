@@ -111,8 +111,9 @@ async fn an_english_journey_from_entry_to_cancellation(backend: Backend) {
     let grid = client.get("/t/demo/apply/slots").await;
     grid.assert_text("Choose a date");
     assert!(
-        grid.body
-            .contains("aria-label=\"Tue, December 1 10:00, 2 free\""),
+        grid.body.contains(
+            "aria-label=\"Tue, December 1 10:00, 2 free (cannot be changed or cancelled online)\""
+        ),
         "{}",
         grid.text()
     );

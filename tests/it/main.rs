@@ -2,6 +2,7 @@
 mod backup;
 mod common;
 mod crash;
+mod deadlines;
 mod forms;
 mod foundation;
 mod holds_release;

@@ -238,9 +238,11 @@ async fn one_person_books_end_to_end(backend: Backend) {
     let grid = client.get("/t/demo/apply/slots").await;
     grid.assert_text("予約日選択");
     grid.assert_text("本庁舎 市民課");
-    // Today is Tuesday 2026-12-01, 09:00 with a 60-minute cut-off: 10:00 is the first.
+    // Today is Tuesday 2026-12-01, 09:00 with a 60-minute cut-off: 10:00 is the first,
+    // and inside the 24-hour change deadline already, which its label says.
     assert!(
-        grid.body.contains("aria-label=\"12月1日(火) 10:00 空き2\""),
+        grid.body
+            .contains("aria-label=\"12月1日(火) 10:00 空き2 (ウェブでの変更・取消不可)\""),
         "{}",
         grid.text()
     );

@@ -488,18 +488,12 @@ async fn holidays_and_the_booking_window(backend: Backend) {
     let shorter = post_ok(
         &mut admin,
         "/t/demo/staff/schedule/window",
-        &[
-            ("booking_window_days", "１４日"),
-            ("same_day_cutoff_min", "30"),
-        ],
+        &[("booking_window_days", "１４日")],
     )
     .await;
     shorter.assert_text("予約受付期間を保存しました。");
     let tenant = app.demo_tenant().await;
-    assert_eq!(
-        (tenant.booking_window_days, tenant.same_day_cutoff_min),
-        (14, 30)
-    );
+    assert_eq!(tenant.booking_window_days, 14);
     assert_eq!(day(&app, main, date!(2026 - 12 - 15)).await.len(), 35);
     for d in [
         date!(2026 - 12 - 16),
@@ -531,22 +525,18 @@ async fn holidays_and_the_booking_window(backend: Backend) {
     let bad = post(
         &mut admin,
         "/t/demo/staff/schedule/window",
-        &[
-            ("booking_window_days", "366"),
-            ("same_day_cutoff_min", "すぐ"),
-        ],
+        &[("booking_window_days", "すぐ")],
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_text("0から365までの数字で入力してください。");
-    bad.assert_text("0から10080までの数字で入力してください。");
     assert!(bad.body.contains("value=\"すぐ\""));
 
     // Eight weeks again: the slots come back.
     post_ok(
         &mut admin,
         "/t/demo/staff/schedule/window",
-        &[("booking_window_days", "56"), ("same_day_cutoff_min", "60")],
+        &[("booking_window_days", "56")],
     )
     .await;
     assert_eq!(day(&app, main, date!(2027 - 01 - 26)).await.len(), 35);
@@ -643,7 +633,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
             ("verification_ttl_min", "30"),
             ("hold_ttl_min", "5"),
             ("max_party_size", "２"),
-            ("cancel_deadline_hours", "48"),
             ("pinned_counter_id", ""),
         ];
         for (k, v) in overrides {
@@ -670,7 +659,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
             ("max_party_size", "11"),
             ("verification_ttl_min", "4"),
             ("hold_ttl_min", "61"),
-            ("cancel_deadline_hours", "721"),
         ]),
         "",
     )
@@ -685,7 +673,6 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     );
     bad.assert_text("5から1440までの数字で入力してください。");
     bad.assert_text("3から60までの数字で入力してください。");
-    bad.assert_text("0から720までの数字で入力してください。");
     assert!(bad.body.contains("value=\"AAA?999999\""));
     assert!(
         bad.body.contains(&value("https://example.jp/faq")),
@@ -707,14 +694,7 @@ async fn settings_explain_mistakes_and_change_what_residents_see(backend: Backen
     let tenant = app.demo_tenant().await;
     assert_eq!(tenant.max_party_size, 2);
     assert_eq!(tenant.number1_format, "AAA-999999");
-    assert_eq!(
-        (
-            tenant.verification_ttl_min,
-            tenant.hold_ttl_min,
-            tenant.cancel_deadline_hours
-        ),
-        (30, 5, 48)
-    );
+    assert_eq!((tenant.verification_ttl_min, tenant.hold_ttl_min), (30, 5));
     assert_eq!(tenant.pinned_counter_id, Some(branch));
     assert_eq!(tenant.faq_url.as_deref(), Some("https://example.jp/faq"));
 

@@ -571,6 +571,7 @@ pub async fn render_grid(
     ctx.insert("flash", &spec.flash);
     ctx.insert("party", &spec.party);
     ctx.insert("party_notice", &party_notice(spec.party));
+    ctx.insert("cutoff_rules", &super::cutoffs::rules_view(tenant));
     Ok((jar, render(app, "resident/slots.html", &ctx)?).into_response())
 }
 
@@ -578,6 +579,8 @@ pub async fn render_grid(
 pub enum HoldOutcome {
     Held(Hold),
     Taken(time::Date),
+    /// Online booking of that time has closed meanwhile (its cut-off passed): why, and the day.
+    Closed(Msg, time::Date),
 }
 
 /// Checks the run from `slot_id` and holds it, replacing `replaces`.
@@ -592,6 +595,9 @@ pub async fn hold_run(
     let Some(first) = crate::db::slots::find(&app.db, slot_id).await? else {
         return Ok(None);
     };
+    if let Some(why) = super::cutoffs::closed(app, tenant, first.day, first.start_min) {
+        return Ok(Some(HoldOutcome::Closed(why, first.day)));
+    }
     let rules = booking_rules(app, tenant);
     let Some(run) = grid_view::run_from(&app.db, counter_id, slot_id, party, &rules).await? else {
         return Ok(Some(HoldOutcome::Taken(first.day)));
@@ -656,6 +662,11 @@ pub async fn slots_choose(
             session::save(&app, &s).await?;
             Ok(Redirect::to(&apply_url(&tenant, &format!("/slots?from={day}"))).into_response())
         }
+        Some(HoldOutcome::Closed(why, day)) => {
+            s.data.flash = Some(why.resolve(Lang::current()));
+            session::save(&app, &s).await?;
+            Ok(Redirect::to(&apply_url(&tenant, &format!("/slots?from={day}"))).into_response())
+        }
         None => Ok(Redirect::to(&apply_url(&tenant, "/slots")).into_response()),
     }
 }
@@ -711,10 +722,14 @@ async fn render_confirm(
         Some(id) => Some(bookings::counter_of(&app.db, id).await?),
         None => None,
     };
+    // A live hold on a time whose booking has closed meanwhile is refused with the rule.
     let error = error.map(Msg::new).or_else(|| match &hold {
-        Some(h) if h.is_live(now) => None,
+        Some(h) if h.is_live(now) => super::cutoffs::closed(app, tenant, h.day, h.start_min),
         _ => Some(Msg::new("hold-expired")),
     });
+    let late = hold
+        .as_ref()
+        .and_then(|h| super::cutoffs::late_notice(app, tenant, h.day, h.start_min));
     let (jar, mut ctx) = base_context(app, tenant, jar);
     ctx.insert("people", &people);
     insert_asked(&mut ctx, &asked);
@@ -731,6 +746,7 @@ async fn render_confirm(
         .unwrap_or_default();
     ctx.insert("email2", &email2);
     ctx.insert("error", &error);
+    ctx.insert("late", &late);
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -781,6 +797,10 @@ pub async fn book(
     let Some(hold) = live_hold(&app, &application).await? else {
         return render_confirm(&app, &tenant, jar, &mut s, Some("hold-expired")).await;
     };
+    if super::cutoffs::closed(&app, &tenant, hold.day, hold.start_min).is_some() {
+        // The confirmation page says why (the cut-off's rule) and offers to go back.
+        return render_confirm(&app, &tenant, jar, &mut s, None).await;
+    }
     let service_id = tenants::service_id(&app.db, tenant.id, CARD_PICKUP).await?;
     let people: Vec<NewPerson> = application
         .notice_ids

@@ -30,6 +30,8 @@ pub struct CellView {
     free: i32,
     /// What a screen reader says for a button: "12月1日(火) 09:00 空き2".
     label: String,
+    /// Bookable but already past the change/cancel deadline: marked ※ in the cell.
+    late: bool,
 }
 
 #[derive(Serialize)]
@@ -53,6 +55,8 @@ pub struct GridView {
     next_far: Option<String>,
     range: String,
     has_selectable: bool,
+    /// Some selectable cell is past the change/cancel deadline: the legend for ※ is shown.
+    has_late: bool,
     /// What a screen reader hears on a cell without a button, resolved once per grid
     /// rather than once per cell.
     sr_none: String,
@@ -107,7 +111,8 @@ fn view(
     let g = grid::build_grid(slots, party, rules, page.first_day, page.days);
     let days: Vec<DayHeader> = g.days.iter().map(|d| day_header(lang, *d)).collect();
     let mut labels = CellLabels::new(lang);
-    let rows = g
+    let late_label = lang.t("grid-cell-late");
+    let rows: Vec<RowView> = g
         .times
         .iter()
         .zip(&g.rows)
@@ -117,11 +122,20 @@ fn view(
                 .iter()
                 .zip(&days)
                 .map(|(cell, day)| match cell {
-                    Cell::Selectable { slot_id, free } => CellView {
+                    Cell::Selectable {
+                        slot_id,
+                        free,
+                        past_change_deadline,
+                    } => CellView {
                         kind: "select",
                         slot_id: Some(*slot_id),
                         free: *free,
-                        label: labels.open(*free, &day.long, &time),
+                        label: if *past_change_deadline {
+                            format!("{} {}", labels.open(*free, &day.long, &time), late_label)
+                        } else {
+                            labels.open(*free, &day.long, &time)
+                        },
+                        late: *past_change_deadline,
                     },
                     Cell::Unavailable { free, reason } => CellView {
                         kind: match reason {
@@ -134,12 +148,14 @@ fn view(
                         slot_id: None,
                         free: *free,
                         label: String::new(),
+                        late: false,
                     },
                     Cell::Empty => CellView {
                         kind: "empty",
                         slot_id: None,
                         free: 0,
                         label: String::new(),
+                        late: false,
                     },
                 })
                 .collect();
@@ -158,6 +174,7 @@ fn view(
         width_label,
         far_label,
         has_selectable: g.has_selectable(),
+        has_late: rows.iter().any(|r| r.cells.iter().any(|c| c.late)),
         sr_none: lang.t("grid-cell-none"),
         sr_full: lang.t("grid-cell-full"),
         sr_closed: lang.t("grid-cell-closed"),

@@ -256,6 +256,8 @@ struct BookingView {
     email: String,
     email2: String,
     cancel_deadline: String,
+    /// The rule behind it: "予約日の3日前まで".
+    cancel_rule: String,
     can_change: bool,
 }
 
@@ -286,9 +288,8 @@ pub async fn booking_context(
         })
         .collect();
     let start = deadline::slot_start(booking.day, booking.start_min);
-    let deadline_at = deadline::cancellation_deadline(start, tenant.cancel_deadline_hours);
-    let can_change = booking.status == "booked"
-        && deadline::can_cancel(start, tenant.cancel_deadline_hours, app.clock.now_jst());
+    let deadline_at = tenant.change_cutoff().shown_deadline(start);
+    let can_change = changeable(app, tenant, booking);
     let view = BookingView {
         receipt_number: receipt::format_receipt(&booking.receipt_number),
         status: booking.status.clone(),
@@ -304,6 +305,7 @@ pub async fn booking_context(
         email: booking.email.clone().unwrap_or_default(),
         email2: booking.email2.clone().unwrap_or_default(),
         cancel_deadline: i18n::date_time(lang, deadline_at),
+        cancel_rule: i18n::deadline_rule(lang, tenant.change_cutoff()),
         can_change,
     };
     let counter = bookings::counter_of(&app.db, booking.counter_id).await?;
@@ -371,10 +373,7 @@ async fn refuse_change(
         let passed = Msg::new("deadline-passed")
             .arg(
                 "deadline",
-                i18n::date_time(
-                    lang,
-                    deadline::cancellation_deadline(start, tenant.cancel_deadline_hours),
-                ),
+                i18n::date_time(lang, tenant.change_cutoff().shown_deadline(start)),
             )
             .resolve(lang);
         let contact = crate::web::municipality_pages::call_centre(tenant, lang);
@@ -397,9 +396,8 @@ async fn refuse_change(
 
 fn changeable(app: &AppState, tenant: &Tenant, booking: &Booking) -> bool {
     booking.status == "booked"
-        && deadline::can_cancel(
+        && tenant.change_cutoff().is_open(
             deadline::slot_start(booking.day, booking.start_min),
-            tenant.cancel_deadline_hours,
             app.clock.now_jst(),
         )
 }
@@ -478,6 +476,11 @@ pub async fn change_choose(
             session::save(&app, &s).await?;
             Ok(Redirect::to(&url(&tenant, &format!("/slots?from={day}"))).into_response())
         }
+        Some(HoldOutcome::Closed(why, day)) => {
+            s.data.flash = Some(why.resolve(Lang::current()));
+            session::save(&app, &s).await?;
+            Ok(Redirect::to(&url(&tenant, &format!("/slots?from={day}"))).into_response())
+        }
         None => Ok(Redirect::to(&url(&tenant, "/slots")).into_response()),
     }
 }
@@ -502,9 +505,15 @@ pub async fn change_confirm(
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
     ctx.insert("hold", &hold_view(&hold, now, tenant.hold_ttl_min));
+    let error = if hold.is_live(now) {
+        super::cutoffs::closed(&app, &tenant, hold.day, hold.start_min)
+    } else {
+        Some(Msg::new("hold-expired"))
+    };
+    ctx.insert("error", &error);
     ctx.insert(
-        "error",
-        &(!hold.is_live(now)).then(|| Msg::new("hold-expired")),
+        "late",
+        &super::cutoffs::late_notice(&app, &tenant, hold.day, hold.start_min),
     );
     if let Some(flash) = s.take_flash() {
         ctx.insert("flash", &flash);
@@ -577,6 +586,13 @@ pub async fn change_submit(
     let Some(hold) = holds::find(&app.db, hold_id).await? else {
         return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
     };
+    if let Some(why) = super::cutoffs::closed(&app, &tenant, hold.day, hold.start_min) {
+        s.data.flash = Some(why.resolve(Lang::current()));
+        session::save(&app, &s).await?;
+        return Ok(
+            Redirect::to(&url(&tenant, &format!("/slots?from={}", hold.day))).into_response(),
+        );
+    }
     let mail = mails::about_booking(
         &app,
         &tenant,

@@ -255,12 +255,18 @@ fn booking_context(
         .collect();
     ctx.insert("people", &people);
     let start = deadline::slot_start(facts.day, facts.start_min);
+    let change = tenant.change_cutoff();
     ctx.insert(
         "cancel_deadline",
-        &i18n::date_time(
-            facts.lang,
-            deadline::cancellation_deadline(start, tenant.cancel_deadline_hours),
-        ),
+        &i18n::date_time(facts.lang, change.shown_deadline(start)),
+    );
+    // The rule as well as the moment ("予約日の3日前まで"), and whether the moment has
+    // already passed: a booking made inside the deadline is told it cannot be changed
+    // online, rather than "can be changed until" a time gone by.
+    ctx.insert("cancel_rule", &i18n::deadline_rule(facts.lang, change));
+    ctx.insert(
+        "cancel_deadline_passed",
+        &!change.is_open(start, app.clock.now_jst()),
     );
     ctx
 }

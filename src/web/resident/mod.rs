@@ -1,6 +1,7 @@
 //! The resident's pages (seed 004): entry and address check, the booking form, the slot
 //! grid and hold, confirmation, and the lookup with change and cancellation.
 pub mod apply;
+pub mod cutoffs;
 pub mod entry;
 pub mod grid_view;
 pub mod lookup;
@@ -64,6 +65,8 @@ pub fn booking_rules(app: &App, tenant: &Tenant) -> crate::core::grid::BookingRu
     crate::core::grid::BookingRules {
         now: app.clock.now_jst(),
         window_days: tenant.booking_window_days,
-        same_day_cutoff_min: tenant.same_day_cutoff_min,
+        booking_cutoff: tenant.booking_cutoff(),
+        change_cutoff: tenant.change_cutoff(),
+        late_booking_allowed: tenant.late_booking_allowed,
     }
 }

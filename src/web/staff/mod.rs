@@ -3,6 +3,7 @@
 //! module exposing `routes()`; they are merged here under `/t/{tenant}/staff`.
 pub mod audit;
 pub mod auth;
+pub mod deadlines;
 pub mod fields;
 pub mod imports;
 pub mod mail;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(phone::routes())
         .merge(schedule::routes())
         .merge(settings::routes())
+        .merge(deadlines::routes())
         .merge(fields::routes())
         .merge(pages::routes())
         .merge(audit::routes())

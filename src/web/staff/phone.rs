@@ -395,6 +395,10 @@ pub async fn phone_hold(
             data.flash = Some(SLOT_TAKEN.to_string());
             staff.url(&format!("/phone/slots?from={day}"))
         }
+        Some(HoldOutcome::Closed(why, day)) => {
+            data.flash = Some(why.resolve(crate::i18n::Lang::Ja));
+            staff.url(&format!("/phone/slots?from={day}"))
+        }
         None => staff.url("/phone/slots"),
     };
     save(&app, &staff, &data).await?;
@@ -462,6 +466,15 @@ async fn render_confirm(
     ctx.insert("people", &people);
     insert_asked(&mut ctx, &asked);
     ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
+    // The clerk reads the deadline out, and is warned when this booking is already past it.
+    ctx.insert(
+        "change_rule",
+        &crate::i18n::deadline_rule(Lang::Ja, staff.tenant.change_cutoff()),
+    );
+    ctx.insert(
+        "late",
+        &crate::web::resident::cutoffs::late_notice(app, &staff.tenant, hold.day, hold.start_min),
+    );
     ctx.insert("counter_name", &counter.name);
     ctx.insert("email", email);
     ctx.insert("errors", &errors);
@@ -630,7 +643,14 @@ pub async fn book(
     };
     let hold = holds::find(&app.db, hold_id).await?;
     match &hold {
-        Some(h) if h.is_live(app.clock.now_unix()) => {}
+        Some(h) if h.is_live(app.clock.now_unix()) => {
+            // The same cut-offs as the resident's: a hold placed before them ends at them.
+            let closed =
+                crate::web::resident::cutoffs::closed(&app, &staff.tenant, h.day, h.start_min);
+            if let Some(why) = closed {
+                errors.insert("hold", why.resolve(Lang::Ja));
+            }
+        }
         _ => {
             errors.insert("hold", HOLD_EXPIRED.to_string());
         }
@@ -924,6 +944,10 @@ pub async fn change_hold(
             data.flash = Some(SLOT_TAKEN.to_string());
             staff.url(&format!("/bookings/{id}/slots?from={day}"))
         }
+        Some(HoldOutcome::Closed(why, day)) => {
+            data.flash = Some(why.resolve(crate::i18n::Lang::Ja));
+            staff.url(&format!("/bookings/{id}/slots?from={day}"))
+        }
         None => staff.url(&format!("/bookings/{id}/slots")),
     };
     save(&app, &staff, &data).await?;
@@ -949,6 +973,10 @@ pub async fn change_page(
     let mut ctx = booking_context(&app, &staff, &b).await?;
     ctx.insert("hold", &hold_view(&hold, now, staff.tenant.hold_ttl_min));
     ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
+    ctx.insert(
+        "late",
+        &crate::web::resident::cutoffs::late_notice(&app, &staff.tenant, hold.day, hold.start_min),
+    );
     Ok(render(&app, "staff/booking_change.html", &ctx)?.into_response())
 }
 

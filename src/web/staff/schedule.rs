@@ -285,7 +285,6 @@ fn field_label(field: &str) -> &'static str {
         "counter" => "窓口",
         "reason" => "理由",
         "booking_window_days" => "予約受付期間",
-        "same_day_cutoff_min" => "当日の受付締切",
         "contact" => "お問い合わせ先",
         "faq_url" => "FAQのURL",
         "number1_format" => "番号1の書式",
@@ -293,7 +292,17 @@ fn field_label(field: &str) -> &'static str {
         "verification_ttl_min" => "確認メールの有効期限",
         "hold_ttl_min" => "仮押さえ時間",
         "max_party_size" => "同時予約の最大人数",
-        "cancel_deadline_hours" => "変更・取消の期限",
+        // ---- cut-offs (issue 11: settings, 予約と変更・取消の締切) ----
+        "booking_cutoff_form" => "予約の受付締切の指定方法",
+        "booking_cutoff_min" => "予約の受付締切(分前)",
+        "booking_cutoff_days" => "予約の受付締切(日前)",
+        "booking_cutoff_until" => "予約の受付締切(時刻)",
+        "change_cutoff_form" => "変更・取消の期限の指定方法",
+        "cancel_deadline_hours" => "変更・取消の期限(時間前)",
+        "cancel_deadline_days" => "変更・取消の期限(日前)",
+        "cancel_deadline_until" => "変更・取消の期限(時刻)",
+        "late_booking_allowed" => "期限を過ぎた枠の予約",
+        // ---- end of cut-offs ----
         "pinned_counter_id" => "窓口の固定",
         "title" => "題名",
         "body" => "本文",
@@ -559,16 +568,10 @@ async fn render_page(
     .or_failed(failed);
     let window = FormView::new(
         "window",
-        &[
-            (
-                "booking_window_days",
-                tenant.booking_window_days.to_string(),
-            ),
-            (
-                "same_day_cutoff_min",
-                tenant.same_day_cutoff_min.to_string(),
-            ),
-        ],
+        &[(
+            "booking_window_days",
+            tenant.booking_window_days.to_string(),
+        )],
     )
     .or_failed(failed);
 
@@ -1156,11 +1159,7 @@ pub async fn save_window(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let mut view = FormView::typed(
-        "window",
-        &form,
-        &["booking_window_days", "same_day_cutoff_min"],
-    );
+    let mut view = FormView::typed("window", &form, &["booking_window_days"]);
     let window = view.check(
         "booking_window_days",
         parse_number(
@@ -1170,16 +1169,7 @@ pub async fn save_window(
             &["日先まで", "日先", "日"],
         ),
     );
-    let cutoff = view.check(
-        "same_day_cutoff_min",
-        parse_number(
-            &typed(&form, "same_day_cutoff_min"),
-            0,
-            10080,
-            &["分前", "分"],
-        ),
-    );
-    let (Some(booking_window_days), Some(same_day_cutoff_min)) = (window, cutoff) else {
+    let Some(booking_window_days) = window else {
         return invalid(&app, &staff, view).await;
     };
     save(
@@ -1187,7 +1177,6 @@ pub async fn save_window(
         &staff,
         ScheduleChange::SetWindow {
             booking_window_days,
-            same_day_cutoff_min,
         },
         view,
         "window_saved",

@@ -54,7 +54,6 @@ const SETTINGS_FIELDS: [&str; 8] = [
     "verification_ttl_min",
     "hold_ttl_min",
     "max_party_size",
-    "cancel_deadline_hours",
     "pinned_counter_id",
 ];
 
@@ -68,7 +67,6 @@ fn settings_form(s: &TenantSettings) -> FormView {
             ("verification_ttl_min", s.verification_ttl_min.to_string()),
             ("hold_ttl_min", s.hold_ttl_min.to_string()),
             ("max_party_size", s.max_party_size.to_string()),
-            ("cancel_deadline_hours", s.cancel_deadline_hours.to_string()),
             (
                 "pinned_counter_id",
                 s.pinned_counter_id
@@ -88,6 +86,7 @@ fn done_message(code: Option<&str>) -> Option<&'static str> {
         "announcement_unpublished" => "お知らせを非公開にしました。",
         "announcement_deleted" => "お知らせを削除しました。",
         "unchanged" => "変更はありませんでした。",
+        "deadlines_saved" => "予約と変更・取消の締切を保存しました。",
         _ => return None,
     })
 }
@@ -173,6 +172,12 @@ async fn render_page(
         &settings_form(&TenantSettings::of(tenant)).or_failed(failed),
     );
     ctx.insert("pinned_choices", &pinned_choices);
+    // 予約と変更・取消の締切 (its own form, `deadlines.rs`).
+    ctx.insert(
+        "deadlines",
+        &super::deadlines::form(tenant).or_failed(failed),
+    );
+    ctx.insert("deadlines_in_force", &super::deadlines::in_force(tenant));
     ctx.insert("announcements", &announcement_views);
     ctx.insert("new_announcement", &new_announcement.or_failed(failed));
     ctx.insert("done", &done);
@@ -231,7 +236,7 @@ fn redirect_done(staff: &Staff, code: &str, anchor: &str) -> Response {
     Redirect::to(&staff.url(&format!("/settings?done={code}#{anchor}"))).into_response()
 }
 
-async fn invalid(app: &AppState, staff: &Staff, view: FormView) -> Response {
+pub(super) async fn invalid(app: &AppState, staff: &Staff, view: FormView) -> Response {
     render_page(
         app,
         staff,
@@ -274,12 +279,6 @@ fn describe_changes(
         "人",
         old.max_party_size,
         new.max_party_size,
-    );
-    number(
-        "変更・取消の期限",
-        "時間前",
-        old.cancel_deadline_hours,
-        new.cancel_deadline_hours,
     );
     if old.faq_url != new.faq_url {
         what.push("FAQのURL".to_string());
@@ -350,15 +349,6 @@ pub async fn save_settings(
         "max_party_size",
         parse_number(&typed(&form, "max_party_size"), 1, 10, &["人", "名"]),
     );
-    let cancel_deadline_hours = view.check(
-        "cancel_deadline_hours",
-        parse_number(
-            &typed(&form, "cancel_deadline_hours"),
-            0,
-            720,
-            &["時間前", "時間"],
-        ),
-    );
     let pinned_counter_id = match typed(&form, "pinned_counter_id").trim() {
         "" => Some(None),
         raw => view.check(
@@ -377,7 +367,6 @@ pub async fn save_settings(
         Some(verification_ttl_min),
         Some(hold_ttl_min),
         Some(max_party_size),
-        Some(cancel_deadline_hours),
         Some(pinned_counter_id),
     ) = (
         faq_url,
@@ -386,7 +375,6 @@ pub async fn save_settings(
         verification_ttl_min,
         hold_ttl_min,
         max_party_size,
-        cancel_deadline_hours,
         pinned_counter_id,
     )
     else {
@@ -399,7 +387,6 @@ pub async fn save_settings(
         verification_ttl_min,
         hold_ttl_min,
         max_party_size,
-        cancel_deadline_hours,
         pinned_counter_id,
     };
     let what = describe_changes(&TenantSettings::of(&staff.tenant), &new, &counters);
@@ -589,7 +576,6 @@ mod tests {
             verification_ttl_min: 60,
             hold_ttl_min: 10,
             max_party_size: 4,
-            cancel_deadline_hours: 24,
             pinned_counter_id: None,
         };
         let new = TenantSettings {

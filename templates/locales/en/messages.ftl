@@ -34,12 +34,6 @@ booking-changed = The booking has been moved to { $date } { $time }. The receipt
 booking-cancelled = The booking has been cancelled.
 no-email-registered = This booking has no email address.
 mail-resent = The booking completion mail has been sent again. The password has changed to a new one; the old password no longer works.
-deadline-at-start = until the booked time
-deadline-days = until { $n } days before the booked time
-deadline-hours = { $n ->
-    [one] until { $n } hour before the booked time
-   *[other] until { $n } hours before the booked time
-}
 
 # The fixed error pages (src/web/error.rs).
 error-page-top = To the top page
@@ -51,3 +45,7 @@ error-page-busy-title = The service is busy
 error-page-busy = Please try again in a little while.
 error-page-internal-title = An error occurred
 error-page-internal = We are sorry. Please try again in a little while.
+
+## ---- Cut-offs in days (issue 11, w11-deadlines): a time whose online booking has closed ----
+booking-closed = Online booking for this time has closed (online booking is open { $rule }). Please choose another date and time.
+booking-closed-change = This time is past the deadline for changes and cancellations ({ $rule }), so it cannot be booked online. Please choose another date and time.

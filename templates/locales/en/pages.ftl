@@ -231,3 +231,17 @@ receipt-qr-note = When you come, the clerk scans this QR code at the counter to 
 ## Answers to the municipality's own yes/no recipient fields.
 answer-yes = Yes
 answer-no = No
+
+## ---- Cut-offs in days (issue 11, w11-deadlines): the rules above the grid, the mark on a
+## time past the change/cancel deadline, the warning before booking it, the call-centre line ----
+slots-rules = Online booking is open { $booking }; bookings can be changed or cancelled online { $change }.
+grid-late-legend = Times marked “※” are past the deadline for changes and cancellations. You can book them, but the booking cannot be changed or cancelled online afterwards.
+grid-cell-late = (cannot be changed or cancelled online)
+late-title = This booking cannot be changed or cancelled online
+late-text = The time you chose is past the deadline for changes and cancellations ({ $rule }: { $deadline }). Once booked, its date and time cannot be changed, nor the booking cancelled, on this site.
+late-call = If you need to change or cancel it, please call.
+late-change-text = The new time is past the deadline for changes and cancellations ({ $rule }: { $deadline }). After this change, the booking can no longer be changed or cancelled on this site.
+call-centre = Contact: { $contact }
+booking-change-rule = Changes and cancellations are accepted { $rule }.
+faq-q-cutoff = Until when can I book? Can I change or cancel a booking made at short notice?
+faq-a-cutoff = Online booking is open { $booking }. Changes and cancellations are accepted { $change }. If you choose a time already past that deadline, you are told so before booking. After the deadline, please call the contact below to change or cancel.

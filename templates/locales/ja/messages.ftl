@@ -34,9 +34,6 @@ booking-changed = 予約日時を { $date } { $time } に変更しました。�
 booking-cancelled = 予約を取り消しました。
 no-email-registered = この予約にはメールアドレスが登録されていません。
 mail-resent = 予約完了通知メールを再送しました。パスワードは新しいものに変わりました。以前のパスワードは使えません。
-deadline-at-start = 予約日時まで
-deadline-days = 予約日時の{ $n }日前まで
-deadline-hours = 予約日時の{ $n }時間前まで
 
 # The fixed error pages (src/web/error.rs).
 error-page-top = トップページへ
@@ -48,3 +45,7 @@ error-page-busy-title = ただいま混み合っています
 error-page-busy = しばらくしてからもう一度お試しください。
 error-page-internal-title = エラーが発生しました
 error-page-internal = 申し訳ありません。しばらくしてからもう一度お試しください。
+
+## ---- Cut-offs in days (issue 11, w11-deadlines): a time whose online booking has closed ----
+booking-closed = この日時は、ウェブでの予約の受付を終了しました(ウェブでの予約は{ $rule }です)。予約日時を選び直してください。
+booking-closed-change = この日時は、変更・取消の期限({ $rule })を過ぎているため、ウェブでは予約できません。予約日時を選び直してください。

@@ -224,3 +224,17 @@ receipt-qr-note = 来庁の際、窓口でこのQRコードを読み取って受
 ## Answers to the municipality's own yes/no recipient fields.
 answer-yes = はい
 answer-no = いいえ
+
+## ---- Cut-offs in days (issue 11, w11-deadlines): the rules above the grid, the mark on a
+## time past the change/cancel deadline, the warning before booking it, the call-centre line ----
+slots-rules = ウェブでの予約の受付は{ $booking }、予約の変更・取消は{ $change }です。
+grid-late-legend = 「※」の付いた時間帯は、変更・取消の期限を過ぎています。予約はできますが、予約したあとにウェブで変更・取消はできません。
+grid-cell-late = (ウェブでの変更・取消不可)
+late-title = この予約は、ウェブで変更・取消ができません
+late-text = 選んだ日時は、変更・取消の期限({ $rule }、{ $deadline }まで)を過ぎています。予約したあとに、このサイトから日時の変更や取消はできません。
+late-call = 変更・取消が必要になったときは、お電話でご連絡ください。
+late-change-text = 変更後の日時は、変更・取消の期限({ $rule }、{ $deadline }まで)を過ぎています。変更したあとに、このサイトから日時の変更や取消はもうできません。
+call-centre = お問い合わせ先:{ $contact }
+booking-change-rule = 変更・取消の期限は{ $rule }です。
+faq-q-cutoff = 予約はいつまでできますか。直前に予約した場合も変更・取消できますか。
+faq-a-cutoff = ウェブでの予約は{ $booking }できます。変更・取消は{ $change }です。期限を過ぎた日時を予約するときは、予約の前にその旨を表示します。期限を過ぎたあとの変更・取消は、お問い合わせ先へお電話ください。
