@@ -14,6 +14,12 @@ use unicode_normalization::UnicodeNormalization;
 use crate::core::resident_input::{NumberFormat, clean_text, parse_birthdate, parse_kana};
 use crate::db::notices::NewNotice;
 
+#[cfg(test)]
+mod line_tests;
+mod lines;
+
+use lines::LineCounter;
+
 /// The largest file accepted (20 MB): about 250,000 typical rows, well over the row limit.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The most data rows one file may hold; a larger list is imported in parts.
@@ -437,42 +443,6 @@ fn is_blank(record: &csv::StringRecord) -> bool {
         .all(|f| f.chars().all(|c| c.is_whitespace() || is_zero_width(c)))
 }
 
-/// Line numbers as an editor or Excel shows them. csv's own line count skips blank lines,
-/// so lines are counted from the records' byte offsets instead: `\r\n`, `\n` and a lone
-/// `\r` (old Mac exports) each end a line. Offsets must be asked for in increasing order.
-struct LineCounter<'t> {
-    text: &'t [u8],
-    offset: usize,
-    line: usize,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> LineCounter<'t> {
-        LineCounter {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    fn line_of(&mut self, record: &csv::StringRecord) -> usize {
-        let target = record
-            .position()
-            .map(|p| p.byte() as usize)
-            .unwrap_or(self.offset)
-            .clamp(self.offset, self.text.len());
-        let span = &self.text[self.offset..target];
-        for (i, &b) in span.iter().enumerate() {
-            let lone_cr = b == b'\r' && span.get(i + 1) != Some(&b'\n');
-            if b == b'\n' || lone_cr {
-                self.line += 1;
-            }
-        }
-        self.offset = target;
-        self.line
-    }
-}
-
 /// Where each known column is in the file.
 #[derive(Debug)]
 struct ColumnMap {
@@ -558,8 +528,9 @@ pub fn parse_notice_file(
         .flexible(true)
         .from_reader(decoded.text.as_bytes());
     let mut records = reader.records();
-    let csv_error = |e: csv::Error| FileError::Csv {
-        line: e.position().map(|p| p.line() as usize).unwrap_or(0),
+    // The file's own line, like the rows' (csv's line count is off for CRLF and CR files).
+    let csv_error = |lines: &mut LineCounter, e: csv::Error| FileError::Csv {
+        line: lines.line_at(e.position().map(|p| p.byte() as usize)),
         detail: e.to_string(),
     };
 
@@ -567,7 +538,7 @@ pub fn parse_notice_file(
     let header = loop {
         match records.next() {
             None => return Err(FileError::Empty),
-            Some(Err(e)) => return Err(csv_error(e)),
+            Some(Err(e)) => return Err(csv_error(&mut lines, e)),
             Some(Ok(r)) if is_blank(&r) => continue,
             Some(Ok(r)) => break r,
         }
@@ -577,7 +548,7 @@ pub fn parse_notice_file(
     // Every data row first, so an oversized file stops before any checking.
     let mut data = Vec::new();
     for record in records {
-        let record = record.map_err(csv_error)?;
+        let record = record.map_err(|e| csv_error(&mut lines, e))?;
         if is_blank(&record) {
             continue;
         }

@@ -304,7 +304,12 @@ pub async fn confirm(
     }
     Ok(match refusal {
         "notice already booked" => Confirmed::NoticeAlreadyBooked,
-        "hold expired" => Confirmed::HoldExpired,
+        "hold expired" => {
+            // Refused because it expired: its places are free from now on, not once the
+            // background job comes by (see `holds`). A no-op for a hold released otherwise.
+            super::holds::expire(db, new.hold_id, new.now).await?;
+            Confirmed::HoldExpired
+        }
         _ => Confirmed::ReceiptTaken,
     })
 }
@@ -445,11 +450,12 @@ pub async fn change_time(
             let replayed = db_read!(db, |conn| {
                 conn.hold_became_booking_in(hold_id, booking_id).await
             })?;
-            Ok(if replayed {
-                Changed::Replayed
-            } else {
-                Changed::HoldExpired
-            })
+            if replayed {
+                return Ok(Changed::Replayed);
+            }
+            // As in `confirm`: the refused hold's places are free at once.
+            super::holds::expire(db, hold_id, now).await?;
+            Ok(Changed::HoldExpired)
         }
         Err(DbError::Conflict(_)) => Ok(Changed::NotActive),
         Err(e) => Err(e),

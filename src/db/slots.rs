@@ -6,7 +6,7 @@ use time::Date;
 use std::collections::{BTreeMap, HashSet};
 
 use super::schema::{
-    booking_slots, closures, counters, hold_slots, opening_templates, slots, tenants,
+    booking_slots, closures, counters, hold_slots, holds, opening_templates, slots, tenants,
 };
 use super::{Db, DbError};
 use crate::core::schedule::{
@@ -365,6 +365,57 @@ crate::impl_for_both_backends!(SlotWrites {
         Ok(())
     }
 });
+
+/// The counter's slots from `first` to `last` as stored. `taken` here still counts the places
+/// of holds that expired and were not yet released: for what a resident may take, read
+/// [`find_free_by_counter_days`].
+/// The counter's slots from `first` to `last` with the places free at `now`: `taken` here
+/// leaves out the places of holds past their expiry that nobody has released yet, so an
+/// expired hold never makes a slot look full (see [`super::holds`]; the stored counter
+/// catches up when the next hold on the slot, the refused confirmation or the job releases
+/// it, exactly once).
+pub async fn find_free_by_counter_days(
+    db: &Db,
+    counter_id: i64,
+    first: Date,
+    last: Date,
+    now: i64,
+) -> Result<Vec<Slot>, DbError> {
+    db_read!(db, |conn| {
+        let in_range = slots::counter_id
+            .eq(counter_id)
+            .and(slots::day.ge(first))
+            .and(slots::day.le(last));
+        let mut rows: Vec<Slot> = slots::table
+            .filter(in_range)
+            .order((slots::day, slots::start_min))
+            .select(Slot::as_select())
+            .load(conn)
+            .await?;
+        // One row per place an expired hold still counts in `taken`; there are few.
+        let expired_places: Vec<i64> = hold_slots::table
+            .inner_join(holds::table)
+            .inner_join(slots::table)
+            .filter(in_range)
+            .filter(holds::state.eq("active"))
+            .filter(holds::expires_at.le(now))
+            .select(hold_slots::slot_id)
+            .load(conn)
+            .await?;
+        if !expired_places.is_empty() {
+            let mut per_slot: BTreeMap<i64, i32> = BTreeMap::new();
+            for id in expired_places {
+                *per_slot.entry(id).or_default() += 1;
+            }
+            for row in &mut rows {
+                if let Some(n) = per_slot.get(&row.id) {
+                    row.taken = (row.taken - n).max(0);
+                }
+            }
+        }
+        Ok(rows)
+    })
+}
 
 pub async fn find_by_counter_days(
     db: &Db,

@@ -9,6 +9,8 @@ use time::macros::date;
 use crate::common::{Backend, START_UNIX, TestApp, test_settings};
 use crate::on_both_databases;
 
+mod expired_on_sight;
+
 const HOLD_SECS: i64 = 600;
 
 /// The first `n` slots of the demo's main counter from 2026-12-02 on.

@@ -9,6 +9,8 @@ use crate::common::server::{Person, Server, book_over_http, wait_for_mail};
 use crate::common::{Backend, TestDb, csrf, line_value};
 use crate::on_both_databases;
 
+mod bad_form;
+
 async fn booking_and_lookup_leave_no_personal_data_in_the_log(backend: Backend) {
     let Some(test) = TestDb::new(backend).await else {
         return;

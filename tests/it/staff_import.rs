@@ -15,6 +15,8 @@ use crate::common::{Backend, START_UNIX, TestApp, TestDb, csrf};
 use crate::on_both_databases;
 use crate::resident::submit_entry;
 
+mod line_numbers;
+
 const IMPORT: &str = "/t/demo/staff/import";
 
 /// Opens the upload form and sends `bytes` as the file `name`.

@@ -272,7 +272,7 @@ async fn live_hold(app: &AppState, application: &Application) -> Result<Option<H
     let Some(id) = application.hold_id else {
         return Ok(None);
     };
-    Ok(holds::find(&app.db, id).await?)
+    Ok(holds::find_as_of(&app.db, id, app.clock.now_unix()).await?)
 }
 
 async fn render_form(
@@ -487,7 +487,7 @@ pub async fn form_submit(
             let now = app.clock.now_unix();
             match live_hold(&app, app_of(&mut s)).await? {
                 Some(h) if h.is_live(now) && Some(h.counter_id) == app_of(&mut s).counter_id => {}
-                Some(h) if h.state == "active" && h.expires_at <= now => {
+                Some(h) if h.has_expired(now) => {
                     errors.insert("hold", Msg::new("hold-expired"));
                 }
                 _ => {
@@ -616,7 +616,9 @@ pub async fn hold_run(
     )
     .await?;
     match placed {
-        Some(id) => Ok(holds::find(&app.db, id).await?.map(HoldOutcome::Held)),
+        Some(id) => Ok(holds::find_as_of(&app.db, id, app.clock.now_unix())
+            .await?
+            .map(HoldOutcome::Held)),
         None => Ok(Some(HoldOutcome::Taken(first.day))),
     }
 }

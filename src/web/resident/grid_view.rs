@@ -4,7 +4,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::core::grid::{self, BookingRules, Cell, GridWidth, SlotView};
-use crate::core::holidays;
+use crate::core::{deadline, holidays};
 use crate::db::DbError;
 use crate::db::slots;
 use crate::i18n::{self, Lang, Msg};
@@ -244,7 +244,9 @@ pub async fn build(
     let narrow_page = grid::page(GridWidth::Narrow, from, rules);
     let first = wide_page.first_day.min(narrow_page.first_day);
     let last = wide_page.first_day.saturating_add(time::Duration::days(14));
-    let rows = slots::find_by_counter_days(db, counter_id, first, last).await?;
+    // Free places at the instant the grid is drawn for: an expired hold's are free.
+    let now = deadline::unix_from_jst(rules.now);
+    let rows = slots::find_free_by_counter_days(db, counter_id, first, last, now).await?;
     let views: Vec<SlotView> = open_views(&rows);
     Ok(GridPair {
         wide: view(&views, party, rules, GridWidth::Wide, wide_page),
@@ -284,7 +286,8 @@ pub async fn run_from(
     if first.counter_id != counter_id {
         return Ok(None);
     }
-    let day = slots::find_by_counter_days(db, counter_id, first.day, first.day).await?;
+    let now = deadline::unix_from_jst(rules.now);
+    let day = slots::find_free_by_counter_days(db, counter_id, first.day, first.day, now).await?;
     let views: Vec<SlotView> = open_views(&day);
     Ok(grid::contiguous_run(&views, slot_id, party, rules))
 }

@@ -495,7 +495,7 @@ pub async fn change_confirm(
         return Ok(to_lookup(&tenant));
     };
     let hold = match s.data.change_hold_id {
-        Some(id) => holds::find(&app.db, id).await?,
+        Some(id) => holds::find_as_of(&app.db, id, app.clock.now_unix()).await?,
         None => None,
     };
     let Some(hold) = hold else {
@@ -535,7 +535,7 @@ pub async fn change_extend(
         return Ok(to_lookup(&tenant));
     };
     let hold = match s.data.change_hold_id {
-        Some(id) => holds::find(&app.db, id).await?,
+        Some(id) => holds::find_as_of(&app.db, id, app.clock.now_unix()).await?,
         None => None,
     };
     let Some(hold) = hold else {
@@ -583,7 +583,7 @@ pub async fn change_submit(
         }
         return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
     };
-    let Some(hold) = holds::find(&app.db, hold_id).await? else {
+    let Some(hold) = holds::find_as_of(&app.db, hold_id, app.clock.now_unix()).await? else {
         return Ok(Redirect::to(&url(&tenant, "/slots")).into_response());
     };
     if let Some(why) = super::cutoffs::closed(&app, &tenant, hold.day, hold.start_min) {

@@ -445,7 +445,7 @@ async fn render_confirm(
 ) -> Result<Response, Denied> {
     let now = app.clock.now_unix();
     let hold = match data.phone.hold_id {
-        Some(id) => holds::find(&app.db, id).await?,
+        Some(id) => holds::find_as_of(&app.db, id, app.clock.now_unix()).await?,
         None => None,
     };
     let Some(hold) = hold else {
@@ -641,7 +641,7 @@ pub async fn book(
     let Some(hold_id) = data.phone.hold_id else {
         return Ok(Redirect::to(&staff.url("/phone/slots")).into_response());
     };
-    let hold = holds::find(&app.db, hold_id).await?;
+    let hold = holds::find_as_of(&app.db, hold_id, app.clock.now_unix()).await?;
     match &hold {
         Some(h) if h.is_live(app.clock.now_unix()) => {
             // The same cut-offs as the resident's: a hold placed before them ends at them.
@@ -963,7 +963,7 @@ pub async fn change_page(
     let b = tenant_booking(&app, &staff, id).await?;
     let data = data_of(&staff);
     let hold = match data.change.filter(|(bid, _)| *bid == id) {
-        Some((_, h)) => holds::find(&app.db, h).await?,
+        Some((_, h)) => holds::find_as_of(&app.db, h, app.clock.now_unix()).await?,
         None => None,
     };
     let Some(hold) = hold else {
@@ -993,7 +993,7 @@ pub async fn change(
     let Some((_, hold_id)) = data.change.filter(|(bid, _)| *bid == id) else {
         return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
     };
-    let Some(hold) = holds::find(&app.db, hold_id).await? else {
+    let Some(hold) = holds::find_as_of(&app.db, hold_id, app.clock.now_unix()).await? else {
         return Ok(Redirect::to(&staff.url(&format!("/bookings/{id}/slots"))).into_response());
     };
     let mail = mails::about_booking(

@@ -100,3 +100,7 @@ error-field-number = Please enter “{ $label }” as a whole number in digits (
 error-field-number-too-long = Please enter “{ $label }” with at most { $max } digits.
 error-field-text-forbidden = “{ $label }” contains characters that cannot be entered (line breaks, control characters and the like).
 error-field-text-too-long = Please enter at most { $max } characters for “{ $label }” (there are { $got } now).
+
+# --- The 400 page for an unreadable form (a NUL character): src/web/error.rs (issue 11, defect 3) ---
+error-page-bad-input-title = The form could not be read
+error-page-bad-input = It contains a character that cannot be used. Please go back to the previous page, check what you entered and try again.

@@ -85,3 +85,7 @@ error-field-number = 「{ $label }」は数字で入力してください(例:3)
 error-field-number-too-long = 「{ $label }」は{ $max }桁以内の数字で入力してください。
 error-field-text-forbidden = 「{ $label }」に入力できない文字(改行や制御文字など)が含まれています。
 error-field-text-too-long = 「{ $label }」は{ $max }文字以内で入力してください(いまは{ $got }文字です)。
+
+# --- The 400 page for an unreadable form (a NUL character): src/web/error.rs (issue 11, defect 3) ---
+error-page-bad-input-title = 入力内容を読み取れませんでした
+error-page-bad-input = 使用できない文字が含まれています。前の画面に戻り、入力内容を確かめてから、もう一度お試しください。

@@ -134,3 +134,26 @@ pub async fn answers(db: &Db, booking_id: i64) -> Vec<String> {
     }
     load(db, booking_id).await.unwrap()
 }
+
+// --- Holds released on sight (issue 11, defect 2) ---
+
+/// Slots whose `taken` is not exactly the places of their (not cancelled) bookings and of
+/// the holds still marked active (an expired hold not yet released still counts in
+/// `taken`): a place released twice, or never, shows here.
+pub async fn taken_mismatches(db: &Db) -> i64 {
+    async fn count(db: &Db) -> Result<i64, DbError> {
+        madoguchi::db_read!(db, |conn| {
+            let c: Count = diesel::sql_query(
+                "SELECT COUNT(*) AS n FROM slots s WHERE s.taken <> \
+                 (SELECT COUNT(*) FROM booking_slots bs JOIN bookings b ON b.id = bs.booking_id \
+                  WHERE bs.slot_id = s.id AND b.status <> 'cancelled') + \
+                 (SELECT COUNT(*) FROM hold_slots hs JOIN holds h ON h.id = hs.hold_id \
+                  WHERE hs.slot_id = s.id AND h.state = 'active')",
+            )
+            .get_result(conn)
+            .await?;
+            Ok(c.n)
+        })
+    }
+    count(db).await.unwrap()
+}
