@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const SETTINGS_FIELDS: [&str; 8] = [
+const SETTINGS_FIELDS: [&str; 7] = [
     "faq_url",
     "number1_format",
     "number2_format",
