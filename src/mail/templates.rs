@@ -296,6 +296,8 @@ mod tests {
         ctx.insert("counter_address", "中央1-1-1 <1階> & 2階");
         ctx.insert("directions", "東口から徒歩5分");
         ctx.insert("cancel_deadline", "12月7日(月) 10:00");
+        ctx.insert("cancel_rule", "予約日時の24時間前まで");
+        ctx.insert("cancel_deadline_passed", &false);
         ctx.insert(
             "people",
             &serde_json::json!([

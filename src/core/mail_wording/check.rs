@@ -344,6 +344,8 @@ mod tests {
         ctx.insert("counter_address", "");
         ctx.insert("directions", "");
         ctx.insert("cancel_deadline", "12月7日(月) 10:00");
+        ctx.insert("cancel_rule", "予約日時の24時間前まで");
+        ctx.insert("cancel_deadline_passed", &false);
         ctx.insert(
             "people",
             &serde_json::json!([{"name": "見本 花子", "number1": "ABC***456"}]),

@@ -39,7 +39,7 @@ const fn p(name: &'static str, meaning: &'static str, required: bool) -> Placeho
 const TENANT_NAME: Placeholder = p("tenant_name", "自治体名", false);
 const CONTACT: Placeholder = p(
     "contact",
-    "お問い合わせ先(設定の「お問い合わせ先」。空欄のこともあります)",
+    "お問い合わせ先(画面の文言の「お問い合わせ先」、メールの言語で。空欄のこともあります)",
     false,
 );
 const DATE: Placeholder = p("date", "来庁日(曜日付き。例: 12月8日(火))", false);
@@ -53,6 +53,16 @@ const PEOPLE: Placeholder = p(
     false,
 );
 const CANCEL_DEADLINE: Placeholder = p("cancel_deadline", "予約の変更・取消しの期限(日時)", false);
+const CANCEL_RULE: Placeholder = p(
+    "cancel_rule",
+    "変更・取消しの期限の決まり(設定のとおり。例: 予約日の3日前まで)",
+    false,
+);
+const CANCEL_DEADLINE_PASSED: Placeholder = p(
+    "cancel_deadline_passed",
+    "期限を過ぎてから予約したとき真。{% if cancel_deadline_passed %}…{% else %}…{% endif %} のように、ウェブで変更・取消しできないことを伝えるのに使います",
+    false,
+);
 
 const VERIFICATION: &[Placeholder] = &[
     TENANT_NAME,
@@ -85,6 +95,8 @@ const BOOKING_CONFIRMED: &[Placeholder] = &[
         true,
     ),
     CANCEL_DEADLINE,
+    CANCEL_RULE,
+    CANCEL_DEADLINE_PASSED,
     CONTACT,
 ];
 
@@ -107,6 +119,8 @@ const BOOKING_CHANGED: &[Placeholder] = &[
         true,
     ),
     CANCEL_DEADLINE,
+    CANCEL_RULE,
+    CANCEL_DEADLINE_PASSED,
     CONTACT,
 ];
 

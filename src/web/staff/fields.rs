@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
+use super::admin_post;
 use super::schedule::{Fields, FormView, typed};
 use super::{Staff, require};
 use crate::app::AppState;
@@ -24,11 +25,9 @@ use crate::core::recipient_fields::{
     Builtin, ExtraField, ExtraKind, MAX_CHOICES, MAX_EXTRA_FIELDS, RecipientForm,
 };
 use crate::db::recipient_fields::{self as storage, FieldSaved};
-use crate::db::tenants::StaffAction;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -263,28 +262,6 @@ pub async fn page(
     .into_response()
 }
 
-async fn admin_post(
-    app: &AppState,
-    jar: &CookieJar,
-    slug: &str,
-    form: &Fields,
-) -> Result<Staff, Response> {
-    let staff = require(app, jar, slug, true)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
-        .map_err(IntoResponse::into_response)?;
-    Ok(staff)
-}
-
-fn action(app: &AppState, staff: &Staff) -> StaffAction {
-    StaffAction {
-        tenant_id: staff.tenant.id,
-        staff_user_id: Some(staff.user.id),
-        now: app.clock.now_unix(),
-    }
-}
-
 fn redirect_done(staff: &Staff, code: &str, anchor: &str) -> Response {
     Redirect::to(&staff.url(&format!("/fields?done={code}#{anchor}"))).into_response()
 }
@@ -326,8 +303,7 @@ pub async fn save_builtins(
         return redirect_done(&staff, "unchanged", "builtin");
     }
     let detail = format!("受取人情報の項目を変更: {}", what.join("、"));
-    match storage::save_builtins(&app.db, &action(&app, &staff), [name, kana, phone], &detail).await
-    {
+    match storage::save_builtins(&app.db, &staff.action(&app), [name, kana, phone], &detail).await {
         Ok(()) => redirect_done(&staff, "builtin_saved", "builtin"),
         Err(e) => WebError::from(e).into_response(),
     }
@@ -381,7 +357,7 @@ pub async fn add_extra(
         Ok(def) => def,
         Err(view) => return invalid(&app, &staff, view).await,
     };
-    match storage::add_extra(&app.db, &action(&app, &staff), &def).await {
+    match storage::add_extra(&app.db, &staff.action(&app), &def).await {
         Ok(FieldSaved::TooMany) => {
             let mut view = typed_view("newextra".to_string(), &form);
             view.error(
@@ -430,7 +406,7 @@ pub async fn edit_extra(
             };
         }
     };
-    let result = storage::update_extra(&app.db, &action(&app, &staff), id, &def).await;
+    let result = storage::update_extra(&app.db, &staff.action(&app), id, &def).await;
     saved(&staff, result, "extra_saved")
 }
 
@@ -444,6 +420,6 @@ pub async fn delete_extra(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let result = storage::delete_extra(&app.db, &action(&app, &staff), id).await;
+    let result = storage::delete_extra(&app.db, &staff.action(&app), id).await;
     saved(&staff, result, "extra_deleted")
 }

@@ -23,14 +23,13 @@ use crate::db::bookings::NewPerson;
 use crate::db::mail_templates::{self as storage, WordingSaved, lang_label};
 use crate::db::notices::Notice;
 use crate::db::outbox::OutgoingMail;
-use crate::db::tenants::{self, Counter, StaffAction};
+use crate::db::tenants::{self, Counter};
 use crate::i18n::Lang;
 use crate::mail::templates::ShippedWording;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::resident::mails::{self, BookingFacts, Refused};
-use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -436,11 +435,7 @@ async fn admin_post(
     (slug, mail, lang): &(String, String, String),
     form: &Fields,
 ) -> Result<(Staff, MailKind, Lang, ShippedWording), Response> {
-    let staff = require(app, jar, slug, true)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
-        .map_err(IntoResponse::into_response)?;
+    let staff = super::admin_post(app, jar, slug, form).await?;
     let (kind, lang) = target(mail, lang).map_err(IntoResponse::into_response)?;
     let shipped = shipped(app, &staff, kind, lang).map_err(IntoResponse::into_response)?;
     Ok((staff, kind, lang, shipped))
@@ -510,14 +505,6 @@ pub async fn preview(
     )
 }
 
-fn action(app: &AppState, staff: &Staff) -> StaffAction {
-    StaffAction {
-        tenant_id: staff.tenant.id,
-        staff_user_id: Some(staff.user.id),
-        now: app.clock.now_unix(),
-    }
-}
-
 fn redirect_done(staff: &Staff, kind: MailKind, lang: Lang, code: &str) -> Response {
     Redirect::to(&staff.url(&format!(
         "/mails/{}/{}?done={code}",
@@ -561,16 +548,7 @@ pub async fn save(
             },
         );
     }
-    match storage::save(
-        &app.db,
-        &action(&app, &staff),
-        kind,
-        lang,
-        &wording,
-        &shipped,
-    )
-    .await
-    {
+    match storage::save(&app.db, &staff.action(&app), kind, lang, &wording, &shipped).await {
         Ok(WordingSaved::Saved) if wording.is_shipped() => {
             redirect_done(&staff, kind, lang, "reset")
         }
@@ -592,7 +570,7 @@ pub async fn reset(
     };
     let result = storage::save(
         &app.db,
-        &action(&app, &staff),
+        &staff.action(&app),
         kind,
         lang,
         &Wording::default(),

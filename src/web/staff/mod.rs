@@ -22,7 +22,8 @@ use axum_extra::extract::CookieJar;
 use super::error::WebError;
 use crate::app::{App, AppState};
 use crate::db::staff::{self, StaffUser};
-use crate::db::tenants::{self, Role, Tenant};
+use crate::db::tenants::{self, Role, StaffAction, Tenant};
+use schedule::Fields;
 
 /// Every console route except the notice import, which takes large uploads and is merged
 /// outside the general body limit (see `web::router`).
@@ -146,4 +147,32 @@ pub async fn require(app: &App, jar: &CookieJar, slug: &str, admin: bool) -> Res
         csrf,
         session,
     })
+}
+
+impl Staff {
+    /// This member of staff acting now: what a console change hands to storage, which writes
+    /// it into the audit entry of the same transaction.
+    pub fn action(&self, app: &App) -> StaffAction {
+        StaffAction {
+            tenant_id: self.tenant.id,
+            staff_user_id: Some(self.user.id),
+            now: app.clock.now_unix(),
+        }
+    }
+}
+
+/// The admin behind a console form post, with its CSRF token checked: every settings page
+/// (設定, 受取人情報の項目, 画面の文言, メールの文面, 開庁時間) starts its POST handlers here.
+pub async fn admin_post(
+    app: &App,
+    jar: &CookieJar,
+    slug: &str,
+    form: &Fields,
+) -> Result<Staff, Response> {
+    let staff = require(app, jar, slug, true)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    super::session::check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
+        .map_err(IntoResponse::into_response)?;
+    Ok(staff)
 }

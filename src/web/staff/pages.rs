@@ -16,13 +16,13 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::admin_post;
 use super::schedule::{Fields, FormView, typed};
 use super::{Denied, Staff, require};
 use crate::app::AppState;
 use crate::core::municipality_pages::header_image::{self, ImageProblem, MAX_BYTES};
 use crate::core::municipality_pages::{PageText, Written, parse_text, written_from_form};
 use crate::db::municipality_pages::{self as storage, NewImage, Saved, call_centre_of};
-use crate::db::tenants::StaffAction;
 use crate::i18n::Lang;
 use crate::web::PathParams;
 use crate::web::error::WebError;
@@ -280,28 +280,6 @@ pub async fn page(
     .into_response()
 }
 
-async fn admin_post(
-    app: &AppState,
-    jar: &CookieJar,
-    slug: &str,
-    form: &Fields,
-) -> Result<Staff, Response> {
-    let staff = require(app, jar, slug, true)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
-        .map_err(IntoResponse::into_response)?;
-    Ok(staff)
-}
-
-fn action(app: &AppState, staff: &Staff) -> StaffAction {
-    StaffAction {
-        tenant_id: staff.tenant.id,
-        staff_user_id: Some(staff.user.id),
-        now: app.clock.now_unix(),
-    }
-}
-
 fn redirect_done(staff: &Staff, code: &str, anchor: &str) -> Response {
     Redirect::to(&staff.url(&format!("/pages?done={code}#{anchor}"))).into_response()
 }
@@ -355,7 +333,7 @@ pub async fn save_text(
     }
     let default_ja = default_text(which, Lang::Ja, &staff.tenant);
     let new = written_from_form(ja, en, &default_ja);
-    let result = storage::save_text(&app.db, &action(&app, &staff), which, &new).await;
+    let result = storage::save_text(&app.db, &staff.action(&app), which, &new).await;
     saved(&staff, result, "text_saved", &format!("text-{key}"))
 }
 
@@ -372,8 +350,7 @@ pub async fn reset_text(
     let Some(which) = PageText::from_key(&key) else {
         return WebError::NotFound.into_response();
     };
-    let result =
-        storage::save_text(&app.db, &action(&app, &staff), which, &Written::default()).await;
+    let result = storage::save_text(&app.db, &staff.action(&app), which, &Written::default()).await;
     saved(&staff, result, "text_reset", &format!("text-{key}"))
 }
 
@@ -387,7 +364,7 @@ pub async fn remove_image(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let result = storage::remove_image(&app.db, &action(&app, &staff)).await;
+    let result = storage::remove_image(&app.db, &staff.action(&app)).await;
     saved(&staff, result, "image_removed", "image")
 }
 
@@ -581,15 +558,7 @@ pub async fn save_image(
         sha256: hex::encode(Sha256::digest(bytes)),
         file_name: name,
     });
-    match storage::save_image(
-        &app.db,
-        &action(&app, &staff),
-        new.as_ref(),
-        &alt_ja,
-        &alt_en,
-    )
-    .await
-    {
+    match storage::save_image(&app.db, &staff.action(&app), new.as_ref(), &alt_ja, &alt_en).await {
         Ok(Saved::NoImage) => {
             view.error("file", "画像ファイルを選んでください(PNG、JPEG、WebP)。");
             Ok(invalid(&app, &staff, view, StatusCode::UNPROCESSABLE_ENTITY).await)

@@ -15,6 +15,7 @@ use serde::Serialize;
 use time::Date;
 use time::macros::date;
 
+use super::admin_post;
 use super::{Staff, require};
 use crate::app::AppState;
 use crate::core::grid::format_hhmm;
@@ -31,7 +32,6 @@ use crate::db::tenants;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -622,21 +622,6 @@ pub async fn page(
 }
 
 // ---- saving --------------------------------------------------------------------------------
-
-/// The admin behind a form post, with its CSRF token checked.
-async fn admin_post(
-    app: &AppState,
-    jar: &CookieJar,
-    slug: &str,
-    form: &Fields,
-) -> Result<Staff, Response> {
-    let staff = require(app, jar, slug, true)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
-        .map_err(IntoResponse::into_response)?;
-    Ok(staff)
-}
 
 /// A counter id from a form; None (answered 404) for anything else. Ids in the URL are
 /// parsed by [`PathParams`].

@@ -13,18 +13,17 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
+use super::admin_post;
 use super::schedule::{Fields, FormView, parse_line, parse_number, parse_url, typed};
 use super::{Staff, require};
 use crate::app::AppState;
 use crate::core::resident_input::{NumberFormat, fold_digits};
 use crate::db::tenants::{
-    self, AnnouncementFields, AnnouncementSaved, Counter, SettingsSaved, StaffAction,
-    TenantSettings,
+    self, AnnouncementFields, AnnouncementSaved, Counter, SettingsSaved, TenantSettings,
 };
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -210,28 +209,6 @@ pub async fn page(
     .into_response()
 }
 
-async fn admin_post(
-    app: &AppState,
-    jar: &CookieJar,
-    slug: &str,
-    form: &Fields,
-) -> Result<Staff, Response> {
-    let staff = require(app, jar, slug, true)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))
-        .map_err(IntoResponse::into_response)?;
-    Ok(staff)
-}
-
-fn action(app: &AppState, staff: &Staff) -> StaffAction {
-    StaffAction {
-        tenant_id: staff.tenant.id,
-        staff_user_id: Some(staff.user.id),
-        now: app.clock.now_unix(),
-    }
-}
-
 fn redirect_done(staff: &Staff, code: &str, anchor: &str) -> Response {
     Redirect::to(&staff.url(&format!("/settings?done={code}#{anchor}"))).into_response()
 }
@@ -394,7 +371,7 @@ pub async fn save_settings(
         return redirect_done(&staff, "unchanged", "settings");
     }
     let detail = format!("設定を変更: {}", what.join("、"));
-    match tenants::update_settings(&app.db, &action(&app, &staff), &new, &detail).await {
+    match tenants::update_settings(&app.db, &staff.action(&app), &new, &detail).await {
         Ok(SettingsSaved::Saved) => redirect_done(&staff, "settings_saved", "settings"),
         Ok(SettingsSaved::PinnedCounterUnavailable) => {
             view.error("pinned_counter_id", "受付中の窓口を選んでください。");
@@ -458,7 +435,7 @@ pub async fn add_announcement(
     let Some(fields) = announcement_fields(&mut view, &form) else {
         return invalid(&app, &staff, view).await;
     };
-    match tenants::create_announcement(&app.db, &action(&app, &staff), &fields, published).await {
+    match tenants::create_announcement(&app.db, &staff.action(&app), &fields, published).await {
         Ok(_) => redirect_done(&staff, "announcement_added", "announcements"),
         Err(e) => WebError::from(e).into_response(),
     }
@@ -503,7 +480,7 @@ pub async fn edit_announcement(
             Err(e) => WebError::from(e).into_response(),
         };
     };
-    let result = tenants::update_announcement(&app.db, &action(&app, &staff), id, &fields).await;
+    let result = tenants::update_announcement(&app.db, &staff.action(&app), id, &fields).await;
     announcement_result(&staff, result, "announcement_saved")
 }
 
@@ -519,7 +496,7 @@ pub async fn publish_announcement(
     };
     let published = typed(&form, "published") == "1";
     let result =
-        tenants::set_announcement_published(&app.db, &action(&app, &staff), id, published).await;
+        tenants::set_announcement_published(&app.db, &staff.action(&app), id, published).await;
     let done = if published {
         "announcement_published"
     } else {
@@ -538,7 +515,7 @@ pub async fn delete_announcement(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let result = tenants::delete_announcement(&app.db, &action(&app, &staff), id).await;
+    let result = tenants::delete_announcement(&app.db, &staff.action(&app), id).await;
     announcement_result(&staff, result, "announcement_deleted")
 }
 
