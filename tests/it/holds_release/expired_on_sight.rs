@@ -20,7 +20,8 @@ const HOLD_EXPIRED: &str =
     "仮押さえの有効期限が切れました。入力へ戻って予約日時を再設定してください。";
 const SLOT_TAKEN: &str = "選択された日時は、ほかの方の予約が入ったため予約できませんでした。別の日時を選択してください。";
 /// How a screen reader announces today's 14:00 with its one place free.
-const TODAY_FREE: &str = "aria-label=\"12月1日(火) 14:00 空き1\"";
+/// (A prefix: today is also inside the change deadline, which the label adds after it.)
+const TODAY_FREE: &str = "aria-label=\"12月1日(火) 14:00 空き1";
 /// The tenant's hold time (the default, 10 minutes), and a second past it.
 const PAST_EXPIRY: i64 = 10 * 60 + 1;
 
