@@ -80,7 +80,11 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
     await page.getByLabel("本文", { exact: true }).focus();
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.textContent), "プレビュー");
+    // Enter submits the form: wait for the preview page itself, not the "load" of the page
+    // still showing (a screenshot taken mid-navigation timed out once).
+    const navigated = page.waitForEvent("framenavigated", (frame) => frame === page.mainFrame());
     await page.keyboard.press("Enter");
+    await navigated;
     await page.waitForLoadState("load");
     await admin.check("mail-preview");
     const preview = await page.locator("#preview").innerText();
