@@ -1,69 +1,29 @@
 //! A rush: 100 residents at once for the 10 places of one time. Exactly 10 are booked and
 //! everyone else is told plainly that the time was taken; on both databases.
 use axum::http::StatusCode;
-use madoguchi::db::notices::{self, NewNotice};
-use madoguchi::db::schedule::{self, NewOpeningTemplate};
 use madoguchi::db::slots;
-use madoguchi::db::tenants::{self, CARD_PICKUP, NewCounter};
-use time::macros::date;
 
 use crate::common::client::Client;
+use crate::common::towns::OneSlotTown;
 use crate::common::{Backend, TestApp, csrf, link_in, selectable_slots};
 use crate::on_both_databases;
 
 const RESIDENTS: usize = 100;
 const PLACES: i32 = 10;
 
+/// Tuesdays 10:00–10:15, ten clerks: one slot of ten places today.
 async fn town_with_one_slot(app: &TestApp) -> i64 {
-    let db = app.db();
-    let tenant_id = tenants::create_tenant(db, "rush", "混雑市", 0)
-        .await
-        .unwrap();
-    let service_id = tenants::service_id(db, tenant_id, CARD_PICKUP)
-        .await
-        .unwrap();
-    let counter_id = tenants::add_counter(
-        db,
-        NewCounter {
-            tenant_id,
-            name: "本庁舎",
-            address: "",
-            directions: "",
-            map_url: None,
-            position: 0,
-        },
-    )
+    OneSlotTown {
+        slug: "rush",
+        name: "混雑市",
+        opens_min: 600,
+        places: PLACES,
+        residents: RESIDENTS,
+        number1_prefix: "RSH",
+        number2_prefix: "RUSHRUSHRUSH",
+    }
+    .create(app)
     .await
-    .unwrap();
-    // Tuesdays 10:00–10:15, ten clerks: one slot of ten places today.
-    schedule::add_opening_templates(
-        db,
-        &[NewOpeningTemplate {
-            counter_id,
-            service_id,
-            weekday: 2,
-            opens_min: 600,
-            closes_min: 615,
-            slot_min: 15,
-            clerks: PLACES,
-        }],
-    )
-    .await
-    .unwrap();
-    let rows: Vec<NewNotice> = (0..RESIDENTS)
-        .map(|i| NewNotice {
-            number1: format!("RSH{i:06}"),
-            number2: format!("RUSHRUSHRUSH{i:06}"),
-            birthdate: date!(1980 - 01 - 01),
-            name: String::new(),
-            kana: String::new(),
-        })
-        .collect();
-    notices::upsert_many(db, tenant_id, &rows, 0).await.unwrap();
-    slots::materialise(db, tenant_id, app.clock.today())
-        .await
-        .unwrap();
-    counter_id
 }
 
 /// Takes one resident up to the grid; returns the client, the grid's token and the slot.

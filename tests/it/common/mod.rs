@@ -6,6 +6,7 @@ pub mod pg;
 pub mod rows;
 pub mod server;
 pub mod smtp;
+pub mod towns;
 
 use std::sync::Arc;
 

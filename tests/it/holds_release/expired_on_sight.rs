@@ -5,14 +5,11 @@
 use axum::http::StatusCode;
 use madoguchi::app::AppState;
 use madoguchi::db::holds;
-use madoguchi::db::notices::{self, NewNotice};
-use madoguchi::db::schedule::{self, NewOpeningTemplate};
 use madoguchi::db::slots;
-use madoguchi::db::tenants::{self, CARD_PICKUP, NewCounter};
-use time::macros::date;
 
 use crate::common::client::{Client, Page};
 use crate::common::rows::{inconsistent_slots, taken_mismatches};
+use crate::common::towns::OneSlotTown;
 use crate::common::{Backend, TestApp, csrf, link_in, selectable_slots, test_settings};
 use crate::on_both_databases;
 
@@ -28,54 +25,17 @@ const PAST_EXPIRY: i64 = 10 * 60 + 1;
 /// A town whose only time is today 14:00–14:15 with `places` places, and `residents`
 /// notices. Returns the counter.
 async fn town(app: &TestApp, places: i32, residents: usize) -> i64 {
-    let db = app.db();
-    let tenant_id = tenants::create_tenant(db, "expiry", "期限市", 0)
-        .await
-        .unwrap();
-    let service_id = tenants::service_id(db, tenant_id, CARD_PICKUP)
-        .await
-        .unwrap();
-    let counter_id = tenants::add_counter(
-        db,
-        NewCounter {
-            tenant_id,
-            name: "本庁舎",
-            address: "",
-            directions: "",
-            map_url: None,
-            position: 0,
-        },
-    )
+    OneSlotTown {
+        slug: "expiry",
+        name: "期限市",
+        opens_min: 14 * 60,
+        places,
+        residents,
+        number1_prefix: "EXP",
+        number2_prefix: "EXPIRYEXPIRY",
+    }
+    .create(app)
     .await
-    .unwrap();
-    schedule::add_opening_templates(
-        db,
-        &[NewOpeningTemplate {
-            counter_id,
-            service_id,
-            weekday: 2,
-            opens_min: 14 * 60,
-            closes_min: 14 * 60 + 15,
-            slot_min: 15,
-            clerks: places,
-        }],
-    )
-    .await
-    .unwrap();
-    let rows: Vec<NewNotice> = (0..residents)
-        .map(|i| NewNotice {
-            number1: format!("EXP{i:06}"),
-            number2: format!("EXPIRYEXPIRY{i:06}"),
-            birthdate: date!(1980 - 01 - 01),
-            name: String::new(),
-            kana: String::new(),
-        })
-        .collect();
-    notices::upsert_many(db, tenant_id, &rows, 0).await.unwrap();
-    slots::materialise(db, tenant_id, app.clock.today())
-        .await
-        .unwrap();
-    counter_id
 }
 
 /// The one slot's (capacity, taken) as stored.
