@@ -295,7 +295,7 @@ fn waiting_page(app: &App, position: usize) -> Response {
     let mut ctx = tera::Context::new();
     ctx.insert("position", &position);
     ctx.insert("refresh_secs", &app.admission.refresh_secs(position));
-    match app.templates.render("resident/waiting.html", &ctx) {
+    match app.templates.render("pickup/waiting.html", &ctx) {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "waiting page template");

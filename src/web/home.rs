@@ -53,7 +53,7 @@ pub async fn tenant_home(
     State(app): State<AppState>,
     PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
-    let tenant = crate::web::resident::load_tenant(&app, &slug).await?;
+    let tenant = crate::web::booking::load_tenant(&app, &slug).await?;
     let counters: Vec<CounterView> = tenants::active_counters(&app.db, tenant.id)
         .await?
         .into_iter()
@@ -94,7 +94,7 @@ pub async fn faq(
     State(app): State<AppState>,
     PathParams(slug): PathParams<String>,
 ) -> Result<Response, WebError> {
-    let tenant = crate::web::resident::load_tenant(&app, &slug).await?;
+    let tenant = crate::web::booking::load_tenant(&app, &slug).await?;
     if let Some(url) = tenant.faq_url.as_deref().filter(|u| !u.is_empty()) {
         return Ok(Redirect::to(url).into_response());
     }

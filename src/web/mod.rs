@@ -1,6 +1,7 @@
 //! The web layer: routes, shared middleware and page rendering. Handlers stay thin: they
 //! parse, call the storage layer or the pure core, and render a template.
 pub mod admission;
+pub mod booking;
 mod dev;
 mod dev_mailbox;
 pub mod error;
@@ -10,7 +11,7 @@ pub mod lang;
 pub mod limits;
 pub mod municipality_pages;
 mod path_params;
-pub mod resident;
+pub mod pickup;
 pub mod session;
 pub mod staff;
 
@@ -29,7 +30,7 @@ use tower_http::trace::TraceLayer;
 use crate::app::AppState;
 use error::WebError;
 pub use path_params::PathParams;
-use resident::{apply, entry, lookup};
+use pickup::{apply, entry, lookup};
 
 /// The whole URL space, in one place.
 pub fn router(app: AppState) -> Router {

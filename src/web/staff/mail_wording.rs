@@ -29,7 +29,7 @@ use crate::mail::templates::ShippedWording;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::resident::mails::{self, BookingFacts, Refused};
+use crate::web::pickup::mails::{self, BookingFacts, Refused};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -31,13 +31,13 @@ use crate::secrets::{random_digits, random_token};
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::resident::apply::{
+use crate::web::pickup::apply::{
     GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, insert_asked,
     render_grid,
 };
-use crate::web::resident::grid_view;
-use crate::web::resident::mails::{self, AboutBooking};
-use crate::web::resident::recipients::{self, BuiltinOptional, ExtraInput, PersonErrors};
+use crate::web::pickup::grid_view;
+use crate::web::pickup::mails::{self, AboutBooking};
+use crate::web::pickup::recipients::{self, BuiltinOptional, ExtraInput, PersonErrors};
 use crate::web::session::{PersonForm, check_csrf, constant_time_eq};
 
 pub fn routes() -> Router<AppState> {
@@ -473,7 +473,7 @@ async fn render_confirm(
     );
     ctx.insert(
         "late",
-        &crate::web::resident::cutoffs::late_notice(app, &staff.tenant, hold.day, hold.start_min),
+        &crate::web::pickup::cutoffs::late_notice(app, &staff.tenant, hold.day, hold.start_min),
     );
     ctx.insert("counter_name", &counter.name);
     ctx.insert("email", email);
@@ -646,7 +646,7 @@ pub async fn book(
         Some(h) if h.is_live(app.clock.now_unix()) => {
             // The same cut-offs as the resident's: a hold placed before them ends at them.
             let closed =
-                crate::web::resident::cutoffs::closed(&app, &staff.tenant, h.day, h.start_min);
+                crate::web::pickup::cutoffs::closed(&app, &staff.tenant, h.day, h.start_min);
             if let Some(why) = closed {
                 errors.insert("hold", why.resolve(Lang::Ja));
             }
@@ -806,7 +806,7 @@ async fn booking_context(
     b: &bookings::Booking,
 ) -> Result<tera::Context, WebError> {
     let mut ctx = staff.context();
-    crate::web::resident::lookup::booking_context(app, &staff.tenant, b, &mut ctx).await?;
+    crate::web::pickup::lookup::booking_context(app, &staff.tenant, b, &mut ctx).await?;
     ctx.insert("booking_id", &b.id);
     ctx.insert("source", if b.source == "phone" { "電話" } else { "Web" });
     Ok(ctx)
@@ -975,7 +975,7 @@ pub async fn change_page(
     ctx.insert("error", &(!hold.is_live(now)).then_some(HOLD_EXPIRED));
     ctx.insert(
         "late",
-        &crate::web::resident::cutoffs::late_notice(&app, &staff.tenant, hold.day, hold.start_min),
+        &crate::web::pickup::cutoffs::late_notice(&app, &staff.tenant, hold.day, hold.start_min),
     );
     Ok(render(&app, "staff/booking_change.html", &ctx)?.into_response())
 }

@@ -116,7 +116,7 @@ fn render_lookup(
     } else {
         StatusCode::OK
     };
-    Ok((status, jar, render(app, "resident/lookup.html", &ctx)?).into_response())
+    Ok((status, jar, render(app, "pickup/lookup.html", &ctx)?).into_response())
 }
 
 pub async fn submit(
@@ -329,7 +329,7 @@ pub async fn details(
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
     ctx.insert("flash", &flash);
-    Ok((jar, render(&app, "resident/booking.html", &ctx)?).into_response())
+    Ok((jar, render(&app, "pickup/booking.html", &ctx)?).into_response())
 }
 
 pub async fn print(
@@ -352,7 +352,7 @@ pub async fn print(
         "printed_at",
         &i18n::date_time(Lang::current(), app.clock.now_jst()),
     );
-    Ok((jar, render(&app, "resident/booking_print.html", &ctx)?).into_response())
+    Ok((jar, render(&app, "pickup/booking_print.html", &ctx)?).into_response())
 }
 
 /// Past the deadline (or not active): back to the details with the reason.
@@ -519,7 +519,7 @@ pub async fn change_confirm(
         ctx.insert("flash", &flash);
         session::save(&app, &s).await?;
     }
-    Ok((jar, render(&app, "resident/change.html", &ctx)?).into_response())
+    Ok((jar, render(&app, "pickup/change.html", &ctx)?).into_response())
 }
 
 /// [仮押さえを延長する] on the change page: more time on the new time's hold.
@@ -642,7 +642,7 @@ pub async fn cancel_confirm(
     }
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     booking_context(&app, &tenant, &booking, &mut ctx).await?;
-    Ok((jar, render(&app, "resident/cancel.html", &ctx)?).into_response())
+    Ok((jar, render(&app, "pickup/cancel.html", &ctx)?).into_response())
 }
 
 pub async fn cancel_submit(

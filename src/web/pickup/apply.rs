@@ -76,7 +76,7 @@ fn no_application(app: &AppState, tenant: &Tenant, jar: CookieJar) -> Result<Res
     Ok((
         StatusCode::NOT_FOUND,
         jar,
-        render(app, "resident/message.html", &ctx)?,
+        render(app, "pickup/message.html", &ctx)?,
     )
         .into_response())
 }
@@ -120,7 +120,7 @@ fn link_page(
     let (status, title, message) = match state {
         Consumed::Valid(_) => {
             ctx.insert("token", token);
-            return Ok((jar, render(app, "resident/link.html", &ctx)?).into_response());
+            return Ok((jar, render(app, "pickup/link.html", &ctx)?).into_response());
         }
         Consumed::Expired => (StatusCode::GONE, "link-expired-title", "link-expired"),
         Consumed::AlreadyUsed => (StatusCode::GONE, "link-used-title", "link-used"),
@@ -129,7 +129,7 @@ fn link_page(
     ctx.insert("title", title);
     ctx.insert("message", message);
     ctx.insert("restart", &true);
-    Ok((status, jar, render(app, "resident/message.html", &ctx)?).into_response())
+    Ok((status, jar, render(app, "pickup/message.html", &ctx)?).into_response())
 }
 
 /// POST of the landing page's button: use the link once and start the application.
@@ -382,7 +382,7 @@ async fn render_form(
         "party_notice",
         &party_notice(application.notice_ids.len() as i32),
     );
-    Ok((status, jar, render(app, "resident/apply.html", &ctx)?).into_response())
+    Ok((status, jar, render(app, "pickup/apply.html", &ctx)?).into_response())
 }
 
 pub async fn form(
@@ -572,7 +572,7 @@ pub async fn render_grid(
     ctx.insert("party", &spec.party);
     ctx.insert("party_notice", &party_notice(spec.party));
     ctx.insert("cutoff_rules", &super::cutoffs::rules_view(tenant));
-    Ok((jar, render(app, "resident/slots.html", &ctx)?).into_response())
+    Ok((jar, render(app, "pickup/slots.html", &ctx)?).into_response())
 }
 
 /// The outcome of choosing a cell.
@@ -754,7 +754,7 @@ async fn render_confirm(
     } else {
         StatusCode::OK
     };
-    Ok((status, jar, render(app, "resident/confirm.html", &ctx)?).into_response())
+    Ok((status, jar, render(app, "pickup/confirm.html", &ctx)?).into_response())
 }
 
 pub async fn confirm_page(
@@ -913,7 +913,7 @@ pub async fn done(
     );
     ctx.insert("email", &app_of(&mut s).email);
     super::insert_receipt_qr(&mut ctx, &booking.receipt_number)?;
-    let mut response = (jar, render(&app, "resident/done.html", &ctx)?).into_response();
+    let mut response = (jar, render(&app, "pickup/done.html", &ctx)?).into_response();
     // The visit is over: the waiting room may let the next resident in.
     response
         .extensions_mut()

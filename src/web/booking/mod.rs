@@ -1,18 +1,11 @@
-//! The resident's pages (seed 004): entry and address check, the booking form, the slot
-//! grid and hold, confirmation, and the lookup with change and cancellation.
-pub mod apply;
-pub mod cutoffs;
-pub mod entry;
-pub mod grid_view;
-pub mod lookup;
-pub mod mails;
-pub mod recipients;
-
+//! What the resident pages of every service share: the municipality a page belongs to and
+//! the context every page starts from, and the receipt's QR code. The booking engine's
+//! words only (municipality, receipt, page): no service's own steps live here.
 use axum_extra::extract::CookieJar;
 
-use super::error::WebError;
 use crate::app::App;
 use crate::db::tenants::{self, Tenant};
+use crate::web::error::WebError;
 
 /// The municipality of a resident page, with this instance's copy of its 画面の文言 made
 /// current (see [`municipality_pages`](crate::web::municipality_pages)), for
@@ -29,7 +22,7 @@ pub async fn load_tenant(app: &App, slug: &str) -> Result<Tenant, WebError> {
 /// municipality's wording (site name, header image, texts, the call-centre line as
 /// `contact`) in the request's language, from the copy [`load_tenant`] made current.
 pub fn base_context(app: &App, tenant: &Tenant, jar: CookieJar) -> (CookieJar, tera::Context) {
-    let (jar, csrf) = super::session::csrf_token(app, jar);
+    let (jar, csrf) = crate::web::session::csrf_token(app, jar);
     let mut ctx = tera::Context::new();
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
@@ -38,7 +31,7 @@ pub fn base_context(app: &App, tenant: &Tenant, jar: CookieJar) -> (CookieJar, t
         tracing::warn!("a resident page without its municipality's texts loaded");
         Default::default()
     });
-    super::municipality_pages::insert(&mut ctx, tenant, &pages);
+    crate::web::municipality_pages::insert(&mut ctx, tenant, &pages);
     (jar, ctx)
 }
 
@@ -60,13 +53,3 @@ pub fn insert_receipt_qr(ctx: &mut tera::Context, receipt: &str) -> Result<(), W
     Ok(())
 }
 
-/// The booking rules in force now for this tenant.
-pub fn booking_rules(app: &App, tenant: &Tenant) -> crate::core::grid::BookingRules {
-    crate::core::grid::BookingRules {
-        now: app.clock.now_jst(),
-        window_days: tenant.booking_window_days,
-        booking_cutoff: tenant.booking_cutoff(),
-        change_cutoff: tenant.change_cutoff(),
-        late_booking_allowed: tenant.late_booking_allowed,
-    }
-}

@@ -162,7 +162,7 @@ fn render_entry(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, jar, render(app, "resident/entry.html", &ctx)?).into_response())
+    Ok((status, jar, render(app, "pickup/entry.html", &ctx)?).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -578,5 +578,5 @@ pub async fn sent(
     let (jar, mut ctx) = base_context(&app, &tenant, jar);
     ctx.insert("summary", &summary);
     ctx.insert("ttl_min", &tenant.verification_ttl_min);
-    Ok((jar, render(&app, "resident/entry_sent.html", &ctx)?).into_response())
+    Ok((jar, render(&app, "pickup/entry_sent.html", &ctx)?).into_response())
 }
