@@ -120,6 +120,22 @@ pub struct NewBooking<'a> {
     pub now: i64,
     /// Set when a clerk books on a resident's behalf.
     pub by_staff: Option<ByStaff<'a>>,
+    /// A vaccination booking: the ticket and dose it is for (`None` for card pickup).
+    pub ticket: Option<TicketDose<'a>>,
+}
+
+/// What a vaccination booking records beyond the engine's booking.
+#[derive(Debug, Clone)]
+pub struct TicketDose<'a> {
+    pub ticket_id: i64,
+    pub dose_number: i32,
+    /// The version of the terms agreed to before booking.
+    pub terms_version: i32,
+    /// 予約者 when someone books for the person (seed 002): name and phone.
+    pub booker_name: Option<&'a str>,
+    pub booker_phone: Option<&'a str>,
+    /// 「接種日の繰上げを希望する」.
+    pub wants_earlier: bool,
 }
 
 /// Steps on a booking's places inside a caller's write transaction.
@@ -133,6 +149,12 @@ trait BookingSlotWrites {
         &mut self,
         idempotency_key: &str,
     ) -> impl Future<Output = Result<Option<i64>, DbError>> + Send;
+    /// True when the ticket has an active booking for the dose.
+    fn dose_booked_in(
+        &mut self,
+        ticket_id: i64,
+        dose_number: i32,
+    ) -> impl Future<Output = Result<bool, DbError>> + Send;
     /// True when `hold_id` was converted into `booking_id`'s places (a change that is
     /// already done).
     fn hold_became_booking_in(
@@ -150,6 +172,17 @@ crate::impl_for_both_backends!(BookingSlotWrites {
             .get_result(self)
             .await
             .optional()?)
+    }
+
+    async fn dose_booked_in(&mut self, ticket_id: i64, dose_number: i32) -> Result<bool, DbError> {
+        let n: i64 = bookings::table
+            .filter(bookings::ticket_id.eq(ticket_id))
+            .filter(bookings::dose_number.eq(dose_number))
+            .filter(bookings::status.eq("booked"))
+            .count()
+            .get_result(self)
+            .await?;
+        Ok(n > 0)
     }
 
     async fn hold_became_booking_in(&mut self, hold_id: i64, booking_id: i64) -> Result<bool, DbError> {
@@ -201,6 +234,8 @@ pub enum Confirmed {
     HoldExpired,
     /// One of the notices got an active booking meanwhile.
     NoticeAlreadyBooked,
+    /// The ticket's dose is booked already (another tab, another device, a clerk).
+    DoseAlreadyBooked,
     /// The random receipt number is taken in this municipality: draw another and retry.
     ReceiptTaken,
 }
@@ -223,6 +258,15 @@ pub async fn confirm(
         {
             return Ok(Confirmed::Replayed(id));
         }
+        // One booking per ticket and dose. Inside the transaction this is exact on SQLite,
+        // where writers take turns; on PostgreSQL two racing requests both pass it and the
+        // partial unique index refuses the second insert, which then comes back as a taken
+        // receipt: the caller draws again and this check sees the first booking.
+        if let Some(t) = &new.ticket
+            && conn.dose_booked_in(t.ticket_id, t.dose_number).await?
+        {
+            return Err(DbError::Conflict("dose already booked"));
+        }
         let Some((slot_ids, span)) = conn.convert_hold_in(new.hold_id, new.now).await? else {
             return Err(DbError::Conflict("hold expired"));
         };
@@ -244,6 +288,12 @@ pub async fn confirm(
                 bookings::idempotency_key.eq(new.idempotency_key),
                 bookings::created_at.eq(new.now),
                 bookings::updated_at.eq(new.now),
+                bookings::ticket_id.eq(new.ticket.as_ref().map(|t| t.ticket_id)),
+                bookings::dose_number.eq(new.ticket.as_ref().map(|t| t.dose_number)),
+                bookings::terms_version.eq(new.ticket.as_ref().map(|t| t.terms_version)),
+                bookings::booker_name.eq(new.ticket.as_ref().and_then(|t| t.booker_name)),
+                bookings::booker_phone.eq(new.ticket.as_ref().and_then(|t| t.booker_phone)),
+                bookings::wants_earlier.eq(new.ticket.as_ref().is_some_and(|t| t.wants_earlier)),
             ))
             .returning(bookings::id)
             .get_result::<i64>(conn)
@@ -304,6 +354,11 @@ pub async fn confirm(
     }
     Ok(match refusal {
         "notice already booked" => Confirmed::NoticeAlreadyBooked,
+        "dose already booked" => {
+            // The hold is not needed any more: give its places back now.
+            super::holds::release(db, new.hold_id).await?;
+            Confirmed::DoseAlreadyBooked
+        }
         "hold expired" => {
             // Refused because it expired: its places are free from now on, not once the
             // background job comes by (see `holds`). A no-op for a hold released otherwise.

@@ -22,6 +22,9 @@ pub mod slots;
 pub mod staff;
 pub mod tenants;
 pub mod throttle;
+pub mod tickets;
+pub mod vaccination;
+pub mod venues;
 pub mod verifications;
 
 use std::sync::Arc;

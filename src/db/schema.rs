@@ -63,6 +63,10 @@ diesel::table! {
         map_url -> Nullable<Text>,
         active -> Bool,
         position -> Integer,
+        service_kind -> Text,
+        venue_kind -> Text,
+        vaccine -> Text,
+        notice -> Text,
     }
 }
 
@@ -189,6 +193,12 @@ diesel::table! {
         cancelled_at -> Nullable<BigInt>,
         anonymised_at -> Nullable<BigInt>,
         lang -> Text,
+        ticket_id -> Nullable<BigInt>,
+        dose_number -> Nullable<Integer>,
+        terms_version -> Nullable<Integer>,
+        booker_name -> Nullable<Text>,
+        booker_phone -> Nullable<Text>,
+        wants_earlier -> Bool,
     }
 }
 
@@ -296,6 +306,10 @@ diesel::table! {
         birthdate -> Date,
         dose_number -> Integer,
         created_at -> BigInt,
+        name -> Text,
+        kana -> Text,
+        previous_dose_on -> Nullable<Date>,
+        updated_at -> BigInt,
     }
 }
 
@@ -432,6 +446,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     line_links,
     reminders,
     notice_imports,
+    vaccination_settings,
 );
 
 diesel::table! {
@@ -448,6 +463,7 @@ diesel::table! {
         committed_at -> Nullable<BigInt>,
         new_count -> Nullable<Integer>,
         updated_count -> Nullable<Integer>,
+        kind -> Text,
     }
 }
 
@@ -519,3 +535,37 @@ diesel::table! {
 }
 
 diesel::joinable!(mail_templates -> tenants (tenant_id));
+
+diesel::table! {
+    vaccination_settings (service_id) {
+        service_id -> BigInt,
+        tenant_id -> BigInt,
+        intervals -> Text,
+        few_below_percent -> Integer,
+        few_at_or_below -> Nullable<Integer>,
+        booking_window_days -> Integer,
+        booking_cutoff_min -> Integer,
+        booking_cutoff_days -> Nullable<Integer>,
+        booking_cutoff_until_min -> Integer,
+        cancel_deadline_hours -> Integer,
+        cancel_deadline_days -> Nullable<Integer>,
+        cancel_deadline_until_min -> Integer,
+        session_idle_min -> Integer,
+        terms_version -> Integer,
+        terms_ja -> Text,
+        terms_en -> Text,
+        privacy_ja -> Text,
+        privacy_en -> Text,
+        notice_ja -> Text,
+        notice_en -> Text,
+        items_ja -> Text,
+        items_en -> Text,
+        call_centre_name -> Text,
+        call_centre_phone -> Text,
+        call_centre_hours -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(vaccination_settings -> services (service_id));
+diesel::joinable!(bookings -> resident_tickets (ticket_id));

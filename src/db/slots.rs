@@ -6,7 +6,8 @@ use time::Date;
 use std::collections::{BTreeMap, HashSet};
 
 use super::schema::{
-    booking_slots, closures, counters, hold_slots, holds, opening_templates, slots, tenants,
+    booking_slots, closures, counters, hold_slots, holds, opening_templates, services, slots,
+    tenants, vaccination_settings,
 };
 use super::{Db, DbError};
 use crate::core::schedule::{
@@ -130,6 +131,18 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             ))
             .get_result(self)
             .await?;
+        // One plan serves every service of the municipality: it reaches as far as the
+        // longest booking window (vaccination books further ahead than card pickup), and
+        // each service's pages show only their own window.
+        let vaccination_window: Option<i32> = vaccination_settings::table
+            .inner_join(services::table)
+            .filter(vaccination_settings::tenant_id.eq(tenant_id))
+            .filter(services::active.eq(true))
+            .select(vaccination_settings::booking_window_days)
+            .get_result(self)
+            .await
+            .optional()?;
+        let window_days = window_days.max(vaccination_window.unwrap_or(0));
         let last = today.saturating_add(time::Duration::days(window_days.max(0).into()));
 
         let existing: Vec<ExistingSlot> = slots::table

@@ -184,10 +184,12 @@ pub async fn service_id(db: &Db, tenant_id: i64, kind: &str) -> Result<i64, DbEr
     })
 }
 
+/// The card-pickup counters open for booking (venues are `db::venues`).
 pub async fn active_counters(db: &Db, tenant_id: i64) -> Result<Vec<Counter>, DbError> {
     db_read!(db, |conn| {
         Ok(counters::table
             .filter(counters::tenant_id.eq(tenant_id))
+            .filter(counters::service_kind.eq(CARD_PICKUP))
             .filter(counters::active.eq(true))
             .order((counters::position, counters::id))
             .select(Counter::as_select())
@@ -278,6 +280,7 @@ pub async fn all_counters(db: &Db, tenant_id: i64) -> Result<Vec<Counter>, DbErr
     db_read!(db, |conn| {
         Ok(counters::table
             .filter(counters::tenant_id.eq(tenant_id))
+            .filter(counters::service_kind.eq(CARD_PICKUP))
             .order((counters::position, counters::id))
             .select(Counter::as_select())
             .load(conn)

@@ -1,4 +1,5 @@
-//! Development-only pages: the demo's sample notices, so a newcomer can book at once.
+//! Development-only pages: the demo's sample notices and vaccination tickets, so a newcomer
+//! can book at once.
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -14,6 +15,17 @@ struct SampleView {
     number2: String,
     birthdate_digits: String,
     birthdate_ja: String,
+    name: String,
+    note: &'static str,
+}
+
+#[derive(Serialize)]
+struct TicketView {
+    ticket_number: String,
+    birthdate_digits: String,
+    birthdate_ja: String,
+    dose: String,
+    previous: String,
     name: String,
     note: &'static str,
 }
@@ -37,7 +49,21 @@ pub async fn samples(State(app): State<AppState>) -> Result<Response, WebError> 
             note: n.note,
         })
         .collect();
+    let tickets: Vec<TicketView> = demo::vaccination::sample_tickets_for_page(&app.db, tenant.id)
+        .await?
+        .into_iter()
+        .map(|t| TicketView {
+            ticket_number: t.ticket_number,
+            birthdate_digits: t.birthdate_digits,
+            birthdate_ja: t.birthdate_ja,
+            dose: t.dose,
+            previous: t.previous,
+            name: t.name,
+            note: t.note,
+        })
+        .collect();
     let mut ctx = tera::Context::new();
+    ctx.insert("tickets", &tickets);
     ctx.insert("tenant_name", &tenant.name);
     ctx.insert("tenant_slug", &tenant.slug);
     ctx.insert("samples", &samples);

@@ -14,6 +14,7 @@ mod path_params;
 pub mod pickup;
 pub mod session;
 pub mod staff;
+pub mod vaccination;
 
 use std::time::Duration;
 
@@ -94,6 +95,7 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(home::static_file))
         .merge(staff::routes())
+        .merge(vaccination::routes())
         .route("/dev/samples", get(dev::samples))
         .route("/dev/mailbox", get(dev_mailbox::list))
         .route("/dev/mailbox/{id}", get(dev_mailbox::show))

@@ -237,6 +237,7 @@ async fn core_once(
             lang: "ja",
             now,
             by_staff: None,
+            ticket: None,
         },
         std::slice::from_ref(&mail),
     )

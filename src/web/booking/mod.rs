@@ -52,4 +52,3 @@ pub fn insert_receipt_qr(ctx: &mut tera::Context, receipt: &str) -> Result<(), W
     );
     Ok(())
 }
-

@@ -861,6 +861,7 @@ pub async fn book(
                 lang: lang.code(),
                 now: app.clock.now_unix(),
                 by_staff: None,
+                ticket: None,
             },
             &mails,
         )
@@ -879,7 +880,8 @@ pub async fn book(
                 session::save(&app, &s).await?;
                 return render_confirm(&app, &tenant, jar, &mut s, Some("hold-expired")).await;
             }
-            Confirmed::NoticeAlreadyBooked => {
+            // A card-pickup booking has no ticket: only the notice can be taken.
+            Confirmed::NoticeAlreadyBooked | Confirmed::DoseAlreadyBooked => {
                 return render_confirm(&app, &tenant, jar, &mut s, Some("already-booked")).await;
             }
             Confirmed::ReceiptTaken => continue,

@@ -28,8 +28,8 @@ use crate::i18n::Lang;
 use crate::mail::templates::ShippedWording;
 use crate::web::PathParams;
 use crate::web::error::WebError;
-use crate::web::render;
 use crate::web::pickup::mails::{self, BookingFacts, Refused};
+use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

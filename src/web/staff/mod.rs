@@ -14,6 +14,7 @@ pub mod roster;
 pub mod roster_scan;
 pub mod schedule;
 pub mod settings;
+pub mod vaccination;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(mail::routes())
         .merge(mail_wording::routes())
+        .merge(vaccination::routes())
 }
 
 /// Marks a page that must not be kept by a shared PC's browser cache or a proxy: personal

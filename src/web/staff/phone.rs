@@ -30,7 +30,6 @@ use crate::i18n::Lang;
 use crate::secrets::{random_digits, random_token};
 use crate::web::PathParams;
 use crate::web::error::WebError;
-use crate::web::render;
 use crate::web::pickup::apply::{
     GridPageSpec, HOLD_EXPIRED, HoldOutcome, SLOT_TAKEN, hold_run, hold_view, insert_asked,
     render_grid,
@@ -38,6 +37,7 @@ use crate::web::pickup::apply::{
 use crate::web::pickup::grid_view;
 use crate::web::pickup::mails::{self, AboutBooking};
 use crate::web::pickup::recipients::{self, BuiltinOptional, ExtraInput, PersonErrors};
+use crate::web::render;
 use crate::web::session::{PersonForm, check_csrf, constant_time_eq};
 
 pub fn routes() -> Router<AppState> {
@@ -733,6 +733,7 @@ pub async fn book(
                     action: "phone_booking",
                     detail: &detail,
                 }),
+                ticket: None,
             },
             &mail,
         )
@@ -772,7 +773,7 @@ pub async fn book(
                 errors.insert("hold", HOLD_EXPIRED.to_string());
                 return render_confirm(&app, &staff, &data, people, &email_input, errors).await;
             }
-            Confirmed::NoticeAlreadyBooked => {
+            Confirmed::NoticeAlreadyBooked | Confirmed::DoseAlreadyBooked => {
                 errors.insert(
                     "hold",
                     "この中にすでに予約済みの交付通知書があります。".to_string(),

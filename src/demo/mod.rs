@@ -1,5 +1,6 @@
 //! The demo municipality (デモ市): two counters, real opening hours, 100 sample notices and
-//! an admin login, so a newcomer can book within a minute of the first start.
+//! an admin login, so a newcomer can book within a minute of the first start; and the
+//! vaccination service with three venues and sample tickets (`vaccination`).
 use time::{Date, Month};
 
 use crate::core::resident_input::{NumberFormat, format_date_ja};
@@ -7,6 +8,8 @@ use crate::db::notices::{self, NewNotice};
 use crate::db::schedule::{self, NewOpeningTemplate};
 use crate::db::tenants::{self, CARD_PICKUP, NewCounter, Role};
 use crate::db::{Db, DbError, slots};
+
+pub mod vaccination;
 
 pub const SLUG: &str = "demo";
 pub const NAME: &str = "デモ市";
@@ -101,6 +104,7 @@ async fn fill(db: &Db, tenant_id: i64, today: Date, now: i64) -> Result<(), DbEr
         now,
     )
     .await?;
+    vaccination::fill(db, tenant_id, today, now).await?;
     slots::materialise(db, tenant_id, today).await?;
     Ok(())
 }

@@ -1,0 +1,18 @@
+DROP TABLE vaccination_settings;
+DROP INDEX bookings_one_per_ticket_dose;
+ALTER TABLE notice_imports DROP COLUMN kind;
+ALTER TABLE bookings DROP COLUMN wants_earlier;
+ALTER TABLE bookings DROP COLUMN booker_phone;
+ALTER TABLE bookings DROP COLUMN booker_name;
+ALTER TABLE bookings DROP COLUMN terms_version;
+ALTER TABLE bookings DROP COLUMN dose_number;
+ALTER TABLE bookings DROP COLUMN ticket_id;
+ALTER TABLE resident_tickets DROP COLUMN updated_at;
+ALTER TABLE resident_tickets DROP COLUMN previous_dose_on;
+ALTER TABLE resident_tickets DROP COLUMN kana;
+ALTER TABLE resident_tickets DROP COLUMN name;
+DROP INDEX counters_by_service;
+ALTER TABLE counters DROP COLUMN notice;
+ALTER TABLE counters DROP COLUMN vaccine;
+ALTER TABLE counters DROP COLUMN venue_kind;
+ALTER TABLE counters DROP COLUMN service_kind;
