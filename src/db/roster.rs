@@ -38,12 +38,14 @@ pub const VISITED: &str = "visited";
 pub const NO_SHOW: &str = "no_show";
 pub const CANCELLED: &str = "cancelled";
 
-/// Every counter of the tenant, active ones first, in their display order. Inactive ones
-/// are included so that a counter closed down later still shows its past rosters.
+/// Every card-pickup counter of the tenant, active ones first, in their display order.
+/// Inactive ones are included so that a counter closed down later still shows its past
+/// rosters. (Vaccination venues have their own roster.)
 pub async fn counters_of(db: &Db, tenant_id: i64) -> Result<Vec<Counter>, DbError> {
     db_read!(db, |conn| {
         Ok(counters::table
             .filter(counters::tenant_id.eq(tenant_id))
+            .filter(counters::service_kind.eq(crate::db::tenants::CARD_PICKUP))
             .order((counters::active.desc(), counters::position, counters::id))
             .select(Counter::as_select())
             .load(conn)

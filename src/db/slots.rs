@@ -131,20 +131,23 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             ))
             .get_result(self)
             .await?;
-        // One plan serves every service of the municipality: it reaches as far as the
-        // longest booking window (vaccination books further ahead than card pickup), and
-        // each service's pages show only their own window.
-        let vaccination_window: Option<i32> = vaccination_settings::table
+        // Each service books as far ahead as its own window: card pickup the tenant's, the
+        // vaccination service its settings' (further ahead, as a month calendar pages).
+        let vaccination_window: Option<(i64, i32)> = vaccination_settings::table
             .inner_join(services::table)
             .filter(vaccination_settings::tenant_id.eq(tenant_id))
             .filter(services::active.eq(true))
-            .select(vaccination_settings::booking_window_days)
+            .select((vaccination_settings::service_id, vaccination_settings::booking_window_days))
             .get_result(self)
             .await
             .optional()?;
-        let window_days = window_days.max(vaccination_window.unwrap_or(0));
-        let last = today.saturating_add(time::Duration::days(window_days.max(0).into()));
-
+        let until = |days: i32| today.saturating_add(time::Duration::days(days.max(0).into()));
+        let pickup_last = until(window_days);
+        let last_of = |service_id: i64| match vaccination_window {
+            Some((vaccination, days)) if vaccination == service_id => until(days),
+            _ => pickup_last,
+        };
+        let last = pickup_last.max(vaccination_window.map_or(pickup_last, |(_, d)| until(d)));
         let existing: Vec<ExistingSlot> = slots::table
             .filter(slots::tenant_id.eq(tenant_id))
             .filter(slots::day.ge(today))
@@ -212,11 +215,11 @@ crate::impl_for_both_backends!(MaterialiseWrites {
         // After the window's end only slots somebody holds or booked are still wanted.
         let taken_beyond: HashSet<SlotKey> = existing
             .iter()
-            .filter(|s| s.key.day > last && s.taken > 0)
+            .filter(|s| s.key.day > last_of(s.key.service_id) && s.taken > 0)
             .map(|s| s.key)
             .collect();
         let mut planned = schedule::planned_slots(&templates, &closures, &rules, today, horizon);
-        planned.retain(|p| p.key.day <= last || taken_beyond.contains(&p.key));
+        planned.retain(|p| p.key.day <= last_of(p.key.service_id) || taken_beyond.contains(&p.key));
         Ok(schedule::reconcile(&planned, &existing).with_closure_reasons(&closures, &rules))
     }
 

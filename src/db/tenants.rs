@@ -581,8 +581,8 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
     use super::schema::{
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
         hold_slots, holds, line_links, mail_outbox, mail_templates, notice_imports, notices,
-        opening_templates, recipient_fields, reminders, resident_tickets, slots, waitlist_entries,
-        web_sessions,
+        opening_templates, recipient_fields, reminders, resident_tickets, slots,
+        vaccination_settings, waitlist_entries, web_sessions,
     };
     db_write!(db, |conn| {
         let tenant_bookings = || {
@@ -615,11 +615,6 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         removed += diesel::delete(line_links::table.filter(line_links::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;
-        removed += diesel::delete(
-            resident_tickets::table.filter(resident_tickets::tenant_id.eq(tenant_id)),
-        )
-        .execute(conn)
-        .await?;
         removed += diesel::delete(audit_log::table.filter(audit_log::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;
@@ -636,6 +631,12 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         removed += diesel::delete(bookings::table.filter(bookings::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;
+        // After the bookings, which name their ticket.
+        removed += diesel::delete(
+            resident_tickets::table.filter(resident_tickets::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
         removed +=
             diesel::delete(hold_slots::table.filter(hold_slots::hold_id.eq_any(tenant_holds())))
                 .execute(conn)
@@ -693,6 +694,11 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
             diesel::delete(mail_templates::table.filter(mail_templates::tenant_id.eq(tenant_id)))
                 .execute(conn)
                 .await?;
+        removed += diesel::delete(
+            vaccination_settings::table.filter(vaccination_settings::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
         removed += diesel::delete(services::table.filter(services::tenant_id.eq(tenant_id)))
             .execute(conn)
             .await?;

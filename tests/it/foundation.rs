@@ -111,7 +111,11 @@ async fn sample_page_lists_one_hundred_notices_in_development(backend: Backend) 
     };
     let page = app.client().get("/dev/samples").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.body.matches("<tr><td><code>").count(), 100);
+    // 100 notices for card pickup and 20 tickets for vaccination, in two tables.
+    assert_eq!(page.body.matches("<tr><td><code>").count(), 120);
+    page.assert_text("サンプル 100 件");
+    page.assert_text("接種券 20 件");
+    page.assert_text("2026000001 19400401");
     page.assert_text("番号2の入力が必要");
     page.assert_text("admin");
     // Number 1 shown as printed on the card: 3 characters, hyphen, 6 digits.
