@@ -110,6 +110,10 @@ enum TenantCommand {
         /// Display name, e.g. 横浜市.
         #[arg(long)]
         name: String,
+        /// Offer vaccination booking (ワクチン接種予約) too, with the default rules; its
+        /// venues, tickets and wording are set on the console.
+        #[arg(long)]
+        vaccination: bool,
     },
     /// List municipalities.
     List,
@@ -254,7 +258,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Migrate => println!("migrations are up to date"),
         Command::Tenant {
-            command: TenantCommand::Add { slug, name },
+            command:
+                TenantCommand::Add {
+                    slug,
+                    name,
+                    vaccination,
+                },
         } => {
             if slug.is_empty()
                 || !slug
@@ -264,7 +273,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 bail!("slug must be lower-case letters, digits and hyphens");
             }
             let id = tenants::create_tenant(&db, &slug, &name, clock.now_unix()).await?;
+            if vaccination {
+                madoguchi::db::vaccination::offer(&db, id, clock.now_unix()).await?;
+            }
             println!("added {name} (id {id}), served at /t/{slug}/");
+            if vaccination {
+                println!("vaccination booking at /t/{slug}/vaccination/");
+            }
         }
         Command::Tenant {
             command: TenantCommand::Remove { slug, confirm },
@@ -282,7 +297,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             command: TenantCommand::List,
         } => {
             for t in tenants::list(&db).await? {
-                println!("{}\t{}", t.slug, t.name);
+                let services = madoguchi::db::vaccination::offered_services(&db, t.id).await?;
+                let kinds: Vec<&str> = services.iter().map(|(kind, _)| kind.as_str()).collect();
+                println!("{}\t{}\t{}", t.slug, t.name, kinds.join(","));
             }
         }
         Command::Staff {

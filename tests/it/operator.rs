@@ -127,3 +127,53 @@ async fn settings_come_from_the_environment(backend: Backend) {
     assert_eq!(kita.map(|t| t.name).as_deref(), Some("北区"));
 }
 on_both_databases!(settings_come_from_the_environment);
+
+/// `tenant add --vaccination` offers vaccination booking too; `tenant list` names the
+/// services each municipality offers, and the vaccination pages answer only where offered.
+async fn a_municipality_can_offer_vaccination_from_the_start(backend: Backend) {
+    let Some(test) = TestDb::new(backend).await else {
+        return;
+    };
+    for args in [
+        &["tenant", "add", "--slug", "kita", "--name", "北区"][..],
+        &[
+            "tenant",
+            "add",
+            "--slug",
+            "minami",
+            "--name",
+            "南区",
+            "--vaccination",
+        ][..],
+    ] {
+        let out = madoguchi(&test.url, false, args);
+        assert!(out.status.success(), "{}", said(&out));
+    }
+    let list = madoguchi(&test.url, false, &["tenant", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.contains("kita\t北区\tcard_pickup\n"), "{listed}");
+    assert!(
+        listed.contains("minami\t南区\tcard_pickup,vaccination\n"),
+        "{listed}"
+    );
+    let minami = madoguchi::db::tenants::find_by_slug(&test.db, "minami")
+        .await
+        .unwrap()
+        .unwrap();
+    let settings = madoguchi::db::vaccination::settings(&test.db, minami.id)
+        .await
+        .unwrap()
+        .expect("vaccination offered");
+    assert_eq!(settings.intervals, "2:21d 3:5m");
+    let kita = madoguchi::db::tenants::find_by_slug(&test.db, "kita")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        madoguchi::db::vaccination::settings(&test.db, kita.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+on_both_databases!(a_municipality_can_offer_vaccination_from_the_start);
