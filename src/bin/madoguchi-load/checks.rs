@@ -15,7 +15,7 @@ struct Count {
 pub struct Checks {
     /// Slots whose places taken, or active bookings, exceed their capacity.
     pub oversold_slots: i64,
-    /// Notices with more than one active booking.
+    /// Notices (card pickup) or ticket doses (vaccination) with more than one active booking.
     pub notices_booked_twice: i64,
     /// Active bookings in the database.
     pub bookings_in_db: i64,
@@ -43,7 +43,10 @@ pub async fn run(db: &Db) -> Result<Checks, DbError> {
             db,
             "SELECT COUNT(*) AS n FROM (SELECT bp.notice_id FROM booking_people bp \
              JOIN bookings b ON b.id = bp.booking_id WHERE b.status <> 'cancelled' \
-             AND bp.notice_id IS NOT NULL GROUP BY bp.notice_id HAVING COUNT(*) > 1) x",
+             AND bp.notice_id IS NOT NULL GROUP BY bp.notice_id HAVING COUNT(*) > 1 \
+             UNION ALL SELECT b.ticket_id FROM bookings b WHERE b.status <> 'cancelled' \
+             AND b.ticket_id IS NOT NULL GROUP BY b.ticket_id, b.dose_number \
+             HAVING COUNT(*) > 1) x",
         )
         .await?,
         bookings_in_db: count(

@@ -15,6 +15,7 @@ mod setup;
 mod smtp;
 mod stats;
 mod svg;
+mod vaccination;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,10 +41,20 @@ pub enum DbKind {
 pub enum Mode {
     /// Residents through the web pages, mails over SMTP.
     Flow,
+    /// Residents through the vaccination pages: terms, ticket login, by date, a time,
+    /// 連絡先, confirm.
+    Vaccination,
     /// Hold + confirm on a hot set of slots through the library, no HTTP.
     Core,
     /// pgbench with the equivalent transaction (conditional capacity update + insert).
     Pgbench,
+}
+
+impl Mode {
+    /// The modes whose residents go through the web pages (and get mails).
+    pub fn plays_residents(self) -> bool {
+        matches!(self, Mode::Flow | Mode::Vaccination)
+    }
 }
 
 #[derive(Parser, Debug, Clone)]
@@ -137,7 +148,10 @@ async fn run_all(args: Args) -> anyhow::Result<bool> {
     if args.instances == 0 {
         bail!("--instances must be at least 1");
     }
-    if args.instances > 1 && args.db.contains(&DbKind::Sqlite) && args.mode == Mode::Flow {
+    if args.instances > 1
+        && args.db.contains(&DbKind::Sqlite)
+        && matches!(args.mode, Mode::Flow | Mode::Vaccination)
+    {
         bail!("several instances need PostgreSQL (--db postgres): SQLite is one process's file");
     }
     let levels = if args.sweep.is_empty() {
@@ -160,7 +174,9 @@ async fn run_all(args: Args) -> anyhow::Result<bool> {
         for &residents in &levels {
             run_no += 1;
             let report = match args.mode {
-                Mode::Flow => run_flow(&args, *db, residents, cluster.as_ref(), run_no).await?,
+                Mode::Flow | Mode::Vaccination => {
+                    run_flow(&args, *db, residents, cluster.as_ref(), run_no).await?
+                }
                 Mode::Core => {
                     core_mode::run_core(&args, *db, residents, cluster.as_ref(), run_no).await?
                 }
@@ -245,7 +261,17 @@ async fn run_flow(
     let db = Db::connect(&url, 4)
         .await
         .context("creating the database")?;
-    let fixture = setup::create(&db, args.clerks, notice_count).await?;
+    let vaccination = args.mode == Mode::Vaccination;
+    // Vaccination mode books with tickets: the card-pickup notices are not needed.
+    let fixture =
+        setup::create(&db, args.clerks, if vaccination { 0 } else { notice_count }).await?;
+    let tickets = if vaccination {
+        setup::create_vaccination(&db, fixture.tenant_id, args.clerks, notice_count)
+            .await?
+            .tickets
+    } else {
+        Vec::new()
+    };
 
     let sink = Arc::new(smtp::Sink::default());
     let smtp_port = smtp::start(sink.clone(), format!("/t/{}/apply/", setup::SLUG)).await?;
@@ -280,6 +306,7 @@ async fn run_flow(
         slug: setup::SLUG.to_string(),
         counter_id: fixture.counter_id,
         notices: Arc::new(fixture.notices),
+        tickets: Arc::new(tickets),
         next: AtomicUsize::new(0),
         sink: sink.clone(),
         deadline: started + Duration::from_secs_f64(args.duration),
@@ -325,6 +352,7 @@ async fn run_flow(
         })
         .collect();
     let report = RunReport::from_flow(report::FlowInputs {
+        mode: args.mode,
         db: db_kind,
         instances: args.instances,
         residents,

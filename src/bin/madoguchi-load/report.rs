@@ -130,6 +130,8 @@ pub fn ticks_per_sec() -> f64 {
 }
 
 pub struct FlowInputs {
+    /// Flow (card pickup) or Vaccination: both play residents through the pages.
+    pub mode: Mode,
     pub db: DbKind,
     pub instances: usize,
     pub residents: usize,
@@ -198,7 +200,7 @@ pub struct JsonOut<'a> {
 impl RunReport {
     pub fn from_flow(i: FlowInputs) -> RunReport {
         RunReport {
-            mode: Mode::Flow,
+            mode: i.mode,
             db: i.db,
             instances: i.instances,
             concurrency: i.residents,
@@ -243,7 +245,7 @@ impl RunReport {
             c.oversold_slots == 0
                 && c.notices_booked_twice == 0
                 && c.taken_mismatch == 0
-                && (self.mode != Mode::Flow || c.bookings_in_db as u64 == self.completed)
+                && (!self.mode.plays_residents() || c.bookings_in_db as u64 == self.completed)
         });
         self.error_count == 0 && self.server_5xx == 0 && checks_ok
     }
@@ -301,7 +303,7 @@ impl RunReport {
                 format!(" {:?}", self.errors)
             }
         );
-        if self.mode == Mode::Flow {
+        if self.mode.plays_residents() {
             let _ = writeln!(
                 s,
                 "server 5xx: {}; cells taken first by another (chose again): {}; waiting pages: {} ({:.0} s)",

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use madoguchi::db::notices::NewNotice;
+use madoguchi::db::tickets::NewTicket;
 
 use crate::smtp::Sink;
 use crate::stats::Stats;
@@ -15,6 +16,8 @@ pub struct Shared {
     pub slug: String,
     pub counter_id: i64,
     pub notices: Arc<Vec<NewNotice>>,
+    /// Vaccination mode: the tickets residents log in with (empty: card pickup).
+    pub tickets: Arc<Vec<NewTicket>>,
     pub next: AtomicUsize,
     pub sink: Arc<Sink>,
     pub deadline: Instant,
@@ -27,14 +30,14 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn running(&self) -> bool {
+    pub(crate) fn running(&self) -> bool {
         !self.stop.load(Ordering::Relaxed) && Instant::now() < self.deadline
     }
 }
 
 /// Why one resident's booking did not complete. `Stopped` is the run ending while they
 /// were on their way (or in the queue): not an error of the server.
-enum Failure {
+pub(crate) enum Failure {
     Error(String),
     Stopped,
 }
@@ -45,19 +48,28 @@ impl From<String> for Failure {
     }
 }
 
-type Step<T> = Result<T, Failure>;
+pub(crate) type Step<T> = Result<T, Failure>;
 
 /// Plays residents one after the other until the run ends; returns what it measured.
 pub async fn worker(shared: Arc<Shared>) -> Stats {
     let mut stats = Stats::default();
     while shared.running() {
         let i = shared.next.fetch_add(1, Ordering::Relaxed);
-        let Some(notice) = shared.notices.get(i) else {
-            stats.error("notices used up (raise --notices)");
-            break;
-        };
         let base = &shared.bases[i % shared.bases.len()];
-        match book_once(&shared, base, i, notice, &mut stats).await {
+        let booked = if shared.tickets.is_empty() {
+            let Some(notice) = shared.notices.get(i) else {
+                stats.error("notices used up (raise --notices)");
+                break;
+            };
+            book_once(&shared, base, i, notice, &mut stats).await
+        } else {
+            let Some(ticket) = shared.tickets.get(i) else {
+                stats.error("tickets used up (raise --notices)");
+                break;
+            };
+            crate::vaccination::book_once(&shared, base, i, ticket, &mut stats).await
+        };
+        match booked {
             Ok(()) => {
                 stats.completed += 1;
                 let done = shared.completed.fetch_add(1, Ordering::Relaxed) + 1;
@@ -80,27 +92,27 @@ pub fn address_of(i: usize) -> IpAddr {
     IpAddr::V4(Ipv4Addr::from(base + (i % 0x00fe_ffff) as u32))
 }
 
-struct Resp {
-    status: u16,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Resp {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
 }
 
-struct Browser<'a> {
-    client: reqwest::Client,
-    base: &'a str,
-    shared: &'a Shared,
-    stats: &'a mut Stats,
+pub(crate) struct Browser<'a> {
+    pub client: reqwest::Client,
+    pub base: &'a str,
+    pub shared: &'a Shared,
+    pub stats: &'a mut Stats,
 }
 
 impl Browser<'_> {
-    async fn get(&mut self, step: &'static str, path: &str) -> Step<Resp> {
+    pub(crate) async fn get(&mut self, step: &'static str, path: &str) -> Step<Resp> {
         let url = self.url(path);
         let client = self.client.clone();
         self.send(step, move || client.get(&url)).await
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &mut self,
         step: &'static str,
         path: &str,
@@ -188,7 +200,7 @@ fn waiting_room_refresh(body: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs.parse().unwrap_or(5).max(1)))
 }
 
-fn expect(step: &str, r: &Resp, status: u16) -> Result<(), Failure> {
+pub(crate) fn expect(step: &str, r: &Resp, status: u16) -> Result<(), Failure> {
     if r.status == status {
         Ok(())
     } else {
@@ -196,7 +208,7 @@ fn expect(step: &str, r: &Resp, status: u16) -> Result<(), Failure> {
     }
 }
 
-fn expect_redirect(step: &str, r: &Resp, to: &str) -> Result<(), Failure> {
+pub(crate) fn expect_redirect(step: &str, r: &Resp, to: &str) -> Result<(), Failure> {
     match (&r.status, &r.location) {
         (303, Some(loc)) if loc.starts_with(to) => Ok(()),
         (303, Some(_)) => Err(Failure::Error(format!("{step}: redirected elsewhere"))),
@@ -214,7 +226,7 @@ pub fn value_after(html: &str, marker: &str, attr: &str) -> Option<String> {
     Some(rest[v..v + end].to_string())
 }
 
-fn csrf(step: &str, html: &str) -> Result<String, Failure> {
+pub(crate) fn csrf(step: &str, html: &str) -> Result<String, Failure> {
     value_after(html, "name=\"csrf\"", "value")
         .ok_or_else(|| Failure::Error(format!("{step}: no form")))
 }

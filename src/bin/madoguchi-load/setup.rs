@@ -119,3 +119,66 @@ pub async fn create(db: &Db, clerks: i32, notice_count: usize) -> anyhow::Result
         notices,
     })
 }
+
+/// The vaccination fixture: the same municipality offering vaccination booking, one
+/// venue open every day 9:00–17:00 in 30-minute slots with `places` each, and `count`
+/// dose-1 tickets (`9000000000` upwards, all born 1950-04-01).
+pub struct VaccinationFixture {
+    pub tickets: Vec<madoguchi::db::tickets::NewTicket>,
+}
+
+pub async fn create_vaccination(
+    db: &Db,
+    tenant_id: i64,
+    places: i32,
+    count: usize,
+) -> anyhow::Result<VaccinationFixture> {
+    use madoguchi::db::tickets::{self, NewTicket};
+    use madoguchi::db::{vaccination, venues};
+    let clock = Clock::System;
+    let now = clock.now_unix();
+    let service_id = vaccination::offer(db, tenant_id, now).await?;
+    let venue_id = venues::add(
+        db,
+        venues::NewVenue {
+            tenant_id,
+            name: "負荷試験市保健センター",
+            address: "負荷試験市中央2丁目1番1号",
+            directions: "",
+            map_url: None,
+            position: 1,
+            venue_kind: "group",
+            vaccine: "ファイザー",
+            notice: "",
+        },
+    )
+    .await?;
+    let templates: Vec<NewOpeningTemplate> = (1..=7)
+        .map(|weekday| NewOpeningTemplate {
+            counter_id: venue_id,
+            service_id,
+            weekday,
+            opens_min: 9 * 60,
+            closes_min: 17 * 60,
+            slot_min: 30,
+            clerks: places,
+        })
+        .collect();
+    schedule::add_opening_templates(db, &templates).await?;
+    let birthdate = Date::from_calendar_date(1950, Month::April, 1).expect("a date");
+    let list: Vec<NewTicket> = (0..count)
+        .map(|i| NewTicket {
+            ticket_number: format!("9{i:09}"),
+            birthdate,
+            dose_number: 1,
+            name: format!("負荷 {i}"),
+            kana: "フカ\u{3000}ハナコ".to_string(),
+            previous_dose_on: None,
+        })
+        .collect();
+    for chunk in list.chunks(5_000) {
+        tickets::upsert_many(db, tenant_id, service_id, chunk, now).await?;
+    }
+    slots::materialise(db, tenant_id, clock.today()).await?;
+    Ok(VaccinationFixture { tickets: list })
+}

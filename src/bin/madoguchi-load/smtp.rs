@@ -52,7 +52,8 @@ impl Sink {
             if let Some(tx) = waiter {
                 let _ = tx.send(link);
             }
-        } else if text.contains("受付番号") {
+        } else if text.contains("受付番号") || text.contains("予約ID") {
+            // Card pickup's completion mail names the 受付番号, vaccination's the 予約ID.
             self.completion_mails.fetch_add(1, Ordering::Relaxed);
         } else {
             self.other_mails.fetch_add(1, Ordering::Relaxed);
