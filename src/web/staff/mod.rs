@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod deadlines;
 pub mod fields;
+pub mod forms;
 pub mod imports;
 pub mod mail;
 pub mod mail_wording;
