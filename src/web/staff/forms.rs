@@ -204,12 +204,17 @@ impl FormView {
 
     /// (field id, "label: message") for the error summary.
     pub fn summary(&self) -> Vec<(String, String)> {
+        self.summary_with(field_label)
+    }
+
+    /// The error summary with a page's own labels (a venue's 「会場名」, not 「窓口名」).
+    pub fn summary_with(&self, label: impl Fn(&str) -> &'static str) -> Vec<(String, String)> {
         self.errors
             .iter()
             .map(|(field, message)| {
                 (
                     format!("{}-{field}", self.key),
-                    format!("{}: {message}", field_label(field)),
+                    format!("{}: {message}", label(field)),
                 )
             })
             .collect()

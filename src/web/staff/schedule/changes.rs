@@ -162,10 +162,11 @@ async fn counter_form_as_stored(
     stored
 }
 
-const TEMPLATE_FIELDS: [&str; 5] = ["weekday", "opens", "closes", "slot_min", "clerks"];
+pub(in crate::web::staff) const TEMPLATE_FIELDS: [&str; 5] =
+    ["weekday", "opens", "closes", "slot_min", "clerks"];
 
 /// Checks the typed hours; `others` are the counter's other templates, which must not overlap.
-fn template_fields(
+pub(in crate::web::staff) fn template_fields(
     view: &mut FormView,
     form: &Fields,
     others: &[&TemplateRecord],

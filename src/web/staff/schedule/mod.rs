@@ -26,7 +26,7 @@ use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 
-mod changes;
+pub(in crate::web::staff) mod changes;
 
 use changes::{
     add_closure, add_counter, add_template, delete_closure, delete_template, edit_counter,
@@ -131,13 +131,13 @@ struct ClosureView {
 }
 
 #[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
+pub(in crate::web::staff) struct Choice {
+    pub value: String,
+    pub label: String,
 }
 
 #[derive(Serialize)]
-struct AffectedView {
+pub(in crate::web::staff) struct AffectedView {
     /// For the link to the booking's console page, where it can be moved or cancelled.
     booking_id: i64,
     receipt: String,
@@ -147,12 +147,12 @@ struct AffectedView {
 }
 
 #[derive(Serialize)]
-struct RefusalView {
+pub(in crate::web::staff) struct RefusalView {
     bookings: Vec<AffectedView>,
     held: bool,
 }
 
-fn refusal_view(r: &Refusal) -> RefusalView {
+pub(in crate::web::staff) fn refusal_view(r: &Refusal) -> RefusalView {
     RefusalView {
         bookings: r
             .bookings
@@ -174,7 +174,7 @@ fn refusal_view(r: &Refusal) -> RefusalView {
     }
 }
 
-fn weekdays() -> Vec<Choice> {
+pub(in crate::web::staff) fn weekdays() -> Vec<Choice> {
     (1..=7)
         .map(|n| Choice {
             value: n.to_string(),
@@ -183,7 +183,7 @@ fn weekdays() -> Vec<Choice> {
         .collect()
 }
 
-fn template_values(t: &TemplateRecord) -> FormView {
+pub(in crate::web::staff) fn template_values(t: &TemplateRecord) -> FormView {
     FormView::new(
         format!("template{}", t.id),
         &[
@@ -196,7 +196,7 @@ fn template_values(t: &TemplateRecord) -> FormView {
     )
 }
 
-fn new_template_form(counter_id: i64) -> FormView {
+pub(in crate::web::staff) fn new_template_form(counter_id: i64) -> FormView {
     FormView::new(
         format!("newtemplate{counter_id}"),
         &[
@@ -384,7 +384,7 @@ pub async fn page(
 
 /// A counter id from a form; None (answered 404) for anything else. Ids in the URL are
 /// parsed by [`PathParams`].
-fn form_id(raw: &str) -> Option<i64> {
+pub(in crate::web::staff) fn form_id(raw: &str) -> Option<i64> {
     raw.parse::<i64>().ok().filter(|id| *id > 0)
 }
 
