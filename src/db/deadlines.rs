@@ -31,7 +31,7 @@ impl DeadlineSettings {
 /// The columns one cut-off is kept in: the relative form's value (`None`: left as it is,
 /// so switching back to it later offers what was set before) and the days form's day count
 /// (`None`: the relative form is in force) and clock time.
-fn columns(cutoff: Cutoff, minutes_per_unit: u32) -> (Option<i32>, Option<i32>, i32) {
+pub(super) fn columns(cutoff: Cutoff, minutes_per_unit: u32) -> (Option<i32>, Option<i32>, i32) {
     match cutoff {
         Cutoff::MinutesBefore(m) => (
             Some(i32::try_from(m / minutes_per_unit).unwrap_or(i32::MAX)),

@@ -3,7 +3,10 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use super::audit::AuditWrites;
 use super::schema::{services, vaccination_settings};
+use super::slots::MaterialiseWrites;
+use super::tenants::StaffAction;
 use super::{Db, DbError};
 use crate::core::availability::MarkThresholds;
 use crate::core::deadline::Cutoff;
@@ -171,10 +174,153 @@ pub struct Wording {
     pub call_centre_hours: String,
 }
 
+impl Wording {
+    pub fn of(s: &Settings) -> Wording {
+        Wording {
+            terms_ja: s.terms_ja.clone(),
+            terms_en: s.terms_en.clone(),
+            privacy_ja: s.privacy_ja.clone(),
+            privacy_en: s.privacy_en.clone(),
+            notice_ja: s.notice_ja.clone(),
+            notice_en: s.notice_en.clone(),
+            items_ja: s.items_ja.clone(),
+            items_en: s.items_en.clone(),
+            call_centre_name: s.call_centre_name.clone(),
+            call_centre_phone: s.call_centre_phone.clone(),
+            call_centre_hours: s.call_centre_hours.clone(),
+        }
+    }
+}
+
 /// Replaces the wording. A change of the terms or the privacy text raises the terms
 /// version, so a booking records which text was agreed to.
 pub async fn set_wording(db: &Db, service_id: i64, w: &Wording, now: i64) -> Result<(), DbError> {
+    db_write!(db, |conn| { conn.set_wording_in(service_id, w, now).await })
+}
+
+/// The console's settings page saves the wording with its audit entry (`detail`: what
+/// changed) in one transaction; the terms version rises as in [`set_wording`].
+pub async fn update_wording(
+    db: &Db,
+    by: &StaffAction,
+    service_id: i64,
+    w: &Wording,
+    detail: &str,
+) -> Result<(), DbError> {
     db_write!(db, |conn| {
+        conn.set_wording_in(service_id, w, by.now).await?;
+        conn.audit_in(&by.entry("settings_change", detail)).await?;
+        Ok(())
+    })
+}
+
+/// The service's rules as the settings page edits them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub intervals: IntervalRules,
+    pub thresholds: MarkThresholds,
+    pub booking_window_days: i32,
+    pub booking: Cutoff,
+    pub change: Cutoff,
+    pub session_idle_min: i32,
+}
+
+impl Rules {
+    pub fn of(s: &Settings) -> Rules {
+        Rules {
+            intervals: s.interval_rules(),
+            thresholds: s.thresholds(),
+            booking_window_days: s.booking_window_days,
+            booking: s.booking_cutoff(),
+            change: s.change_cutoff(),
+            session_idle_min: s.session_idle_min,
+        }
+    }
+}
+
+/// Saves the rules with their `settings_change` audit entry (`detail`: before → after) and
+/// brings the municipality's slots in line with the booking window, all in one transaction:
+/// a longer window gets its slots at once. (A shorter one strands nobody: slots with places
+/// taken beyond the window are kept, see `slots::MaterialiseWrites::slot_plan_in`.)
+pub async fn update_rules(
+    db: &Db,
+    by: &StaffAction,
+    service_id: i64,
+    rules: &Rules,
+    today: time::Date,
+    detail: &str,
+) -> Result<(), DbError> {
+    let (booking_min, booking_days, booking_until) = super::deadlines::columns(rules.booking, 1);
+    let (change_hours, change_days, change_until) = super::deadlines::columns(rules.change, 60);
+    let intervals = rules.intervals.to_setting();
+    let percent = i32::from(rules.thresholds.few_below_percent());
+    let at_or_below = rules
+        .thresholds
+        .few_at_or_below()
+        .map(|n| i32::try_from(n).unwrap_or(i32::MAX));
+    db_write!(db, |conn| {
+        let row = vaccination_settings::table.find(service_id);
+        diesel::update(row)
+            .set((
+                vaccination_settings::intervals.eq(&intervals),
+                vaccination_settings::few_below_percent.eq(percent),
+                vaccination_settings::few_at_or_below.eq(at_or_below),
+                vaccination_settings::booking_window_days.eq(rules.booking_window_days),
+                vaccination_settings::booking_cutoff_days.eq(booking_days),
+                vaccination_settings::booking_cutoff_until_min.eq(booking_until),
+                vaccination_settings::cancel_deadline_days.eq(change_days),
+                vaccination_settings::cancel_deadline_until_min.eq(change_until),
+                vaccination_settings::session_idle_min.eq(rules.session_idle_min),
+                vaccination_settings::updated_at.eq(by.now),
+            ))
+            .execute(conn)
+            .await?;
+        // The relative forms' values stay as they were while the days form is in force, so
+        // switching back offers them again (as card pickup's cut-offs do).
+        if let Some(minutes) = booking_min {
+            diesel::update(row)
+                .set(vaccination_settings::booking_cutoff_min.eq(minutes))
+                .execute(conn)
+                .await?;
+        }
+        if let Some(hours) = change_hours {
+            diesel::update(row)
+                .set(vaccination_settings::cancel_deadline_hours.eq(hours))
+                .execute(conn)
+                .await?;
+        }
+        conn.materialise_in(by.tenant_id, today).await?;
+        conn.audit_in(&by.entry("settings_change", detail)).await?;
+        Ok(())
+    })
+}
+
+/// Whether the municipality offers vaccination booking now: the console shows its menu.
+pub async fn is_offered(db: &Db, tenant_id: i64) -> Result<bool, DbError> {
+    db_read!(db, |conn| {
+        let n: i64 = services::table
+            .filter(services::tenant_id.eq(tenant_id))
+            .filter(services::kind.eq(VACCINATION))
+            .filter(services::active.eq(true))
+            .count()
+            .get_result(conn)
+            .await?;
+        Ok(n > 0)
+    })
+}
+
+/// The settings' storage steps inside a caller's write transaction.
+trait SettingsWrites {
+    fn set_wording_in(
+        &mut self,
+        service_id: i64,
+        w: &Wording,
+        now: i64,
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(SettingsWrites {
+    async fn set_wording_in(&mut self, service_id: i64, w: &Wording, now: i64) -> Result<(), DbError> {
         let (terms_ja, terms_en, privacy_ja, privacy_en): (String, String, String, String) =
             vaccination_settings::table
                 .find(service_id)
@@ -184,7 +330,7 @@ pub async fn set_wording(db: &Db, service_id: i64, w: &Wording, now: i64) -> Res
                     vaccination_settings::privacy_ja,
                     vaccination_settings::privacy_en,
                 ))
-                .get_result(conn)
+                .get_result(self)
                 .await?;
         let terms_changed = terms_ja != w.terms_ja
             || terms_en != w.terms_en
@@ -205,19 +351,19 @@ pub async fn set_wording(db: &Db, service_id: i64, w: &Wording, now: i64) -> Res
                 vaccination_settings::call_centre_hours.eq(&w.call_centre_hours),
                 vaccination_settings::updated_at.eq(now),
             ))
-            .execute(conn)
+            .execute(self)
             .await?;
         if terms_changed {
             diesel::update(vaccination_settings::table.find(service_id))
                 .set(
                     vaccination_settings::terms_version.eq(vaccination_settings::terms_version + 1),
                 )
-                .execute(conn)
+                .execute(self)
                 .await?;
         }
         Ok(())
-    })
-}
+    }
+});
 
 /// The services a municipality offers now, as (kind, name), card pickup first: what its
 /// home page lists.

@@ -1,4 +1,4 @@
-//! The tenant home page (お知らせ, FAQ, the two entry buttons, counters) and the list of
+//! The tenant home page (the services it offers with their entries, お知らせ, FAQ, counters) and the list of
 //! municipalities an installation serves.
 use axum::extract::State;
 use axum::http::header;
@@ -84,6 +84,23 @@ pub async fn tenant_home(
     crate::web::municipality_pages::insert_current(&app, &mut ctx, &tenant).await?;
     ctx.insert("counters", &counters);
     ctx.insert("announcements", &announcements);
+    // The services it offers, each with its own entry; with card pickup alone the page is
+    // card pickup's home as it always was.
+    let kinds: Vec<String> = crate::db::vaccination::offered_services(&app.db, tenant.id)
+        .await?
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect();
+    ctx.insert(
+        "offers_card_pickup",
+        &kinds.iter().any(|k| k == tenants::CARD_PICKUP),
+    );
+    ctx.insert(
+        "offers_vaccination",
+        &kinds
+            .iter()
+            .any(|k| k == crate::db::vaccination::VACCINATION),
+    );
     ctx.insert("demo", &app.demo_pages_enabled());
     Ok(render(&app, "home.html", &ctx)?.into_response())
 }

@@ -249,10 +249,15 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     ));
     assert_eq!(day(db, town.main_office, wednesday).await.len(), 35);
     assert!(
-        schedule::closures_from(db, town.tenant_id, TODAY)
-            .await
-            .unwrap()
-            .is_empty(),
+        schedule::closures_from(
+            db,
+            town.tenant_id,
+            TODAY,
+            madoguchi::db::tenants::CARD_PICKUP
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "the refused closure is not stored"
     );
 

@@ -294,7 +294,7 @@ async fn closures_take_free_days_and_refuse_booked_ones(backend: Backend) {
     );
     assert_eq!(day(&app, branch, date!(2026 - 12 - 04)).await.len(), 35);
     let tenant = app.demo_tenant().await;
-    let stored = schedule::closures_from(app.db(), tenant.id, date!(2026 - 12 - 01))
+    let stored = schedule::closures_from(app.db(), tenant.id, date!(2026 - 12 - 01), CARD_PICKUP)
         .await
         .unwrap();
     assert_eq!(stored.len(), 1, "the refused closure is not stored");
@@ -1047,7 +1047,7 @@ async fn only_admins_of_the_municipality_reach_these_pages(backend: Backend) {
     );
     assert_eq!(schedule::templates(db, other).await.unwrap().len(), 1);
     assert_eq!(
-        schedule::closures_from(db, other, date!(2026 - 12 - 01))
+        schedule::closures_from(db, other, date!(2026 - 12 - 01), CARD_PICKUP)
             .await
             .unwrap()
             .len(),

@@ -42,6 +42,32 @@ const FIELDS: [&str; 9] = [
 /// The form as stored: the relative values are shown even while the days form is in force,
 /// so switching back offers what was set before.
 pub(super) fn form(tenant: &Tenant) -> FormView {
+    let mut values = cutoff_values(
+        (
+            tenant.same_day_cutoff_min,
+            tenant.booking_cutoff_days,
+            tenant.booking_cutoff_until_min,
+        ),
+        (
+            tenant.cancel_deadline_hours,
+            tenant.cancel_deadline_days,
+            tenant.cancel_deadline_until_min,
+        ),
+    );
+    values.push((
+        "late_booking_allowed",
+        if tenant.late_booking_allowed { "1" } else { "" }.to_string(),
+    ));
+    FormView::new(FORM_KEY, &values)
+}
+
+/// The two cut-offs' fields from their stored columns — the booking cut-off's (minutes,
+/// days, until) and the change deadline's (hours, days, until) — for any settings page that
+/// edits them with `deadline_macros.html` (card pickup's here, vaccination's too).
+pub(in crate::web::staff) fn cutoff_values(
+    booking: (i32, Option<i32>, i32),
+    change: (i32, Option<i32>, i32),
+) -> Vec<(&'static str, String)> {
     let days = |d: Option<i32>| d.map(|d| d.to_string()).unwrap_or_default();
     let until = |d: Option<i32>, min: i32| match d {
         Some(_) => deadline::until_for_form(u16::try_from(min).unwrap_or(deadline::END_OF_DAY)),
@@ -49,41 +75,59 @@ pub(super) fn form(tenant: &Tenant) -> FormView {
     };
     let which =
         |d: Option<i32>, relative: &str| if d.is_some() { "days" } else { relative }.to_string();
-    FormView::new(
-        FORM_KEY,
-        &[
-            (
-                "booking_cutoff_form",
-                which(tenant.booking_cutoff_days, "minutes"),
-            ),
-            ("booking_cutoff_min", tenant.same_day_cutoff_min.to_string()),
-            ("booking_cutoff_days", days(tenant.booking_cutoff_days)),
-            (
-                "booking_cutoff_until",
-                until(tenant.booking_cutoff_days, tenant.booking_cutoff_until_min),
-            ),
-            (
-                "change_cutoff_form",
-                which(tenant.cancel_deadline_days, "hours"),
-            ),
-            (
-                "cancel_deadline_hours",
-                tenant.cancel_deadline_hours.to_string(),
-            ),
-            ("cancel_deadline_days", days(tenant.cancel_deadline_days)),
-            (
-                "cancel_deadline_until",
-                until(
-                    tenant.cancel_deadline_days,
-                    tenant.cancel_deadline_until_min,
-                ),
-            ),
-            (
-                "late_booking_allowed",
-                if tenant.late_booking_allowed { "1" } else { "" }.to_string(),
-            ),
+    vec![
+        ("booking_cutoff_form", which(booking.1, "minutes")),
+        ("booking_cutoff_min", booking.0.to_string()),
+        ("booking_cutoff_days", days(booking.1)),
+        ("booking_cutoff_until", until(booking.1, booking.2)),
+        ("change_cutoff_form", which(change.1, "hours")),
+        ("cancel_deadline_hours", change.0.to_string()),
+        ("cancel_deadline_days", days(change.1)),
+        ("cancel_deadline_until", until(change.1, change.2)),
+    ]
+}
+
+/// The names of the two cut-offs' fields (without card pickup's late-booking checkbox).
+pub(in crate::web::staff) const CUTOFF_FIELDS: [&str; 8] = [
+    "booking_cutoff_form",
+    "booking_cutoff_min",
+    "booking_cutoff_days",
+    "booking_cutoff_until",
+    "change_cutoff_form",
+    "cancel_deadline_hours",
+    "cancel_deadline_days",
+    "cancel_deadline_until",
+];
+
+/// The booking cut-off and the change deadline as typed, each with its message next to its
+/// field when it cannot be read.
+pub(in crate::web::staff) fn read_cutoffs(
+    view: &mut FormView,
+    form: &Fields,
+) -> (Option<Cutoff>, Option<Cutoff>) {
+    let booking = read_cutoff(
+        view,
+        form,
+        [
+            "booking_cutoff_form",
+            "booking_cutoff_min",
+            "booking_cutoff_days",
+            "booking_cutoff_until",
         ],
-    )
+        ("minutes", 10080, &["分前まで", "分前", "分"], 1),
+    );
+    let change = read_cutoff(
+        view,
+        form,
+        [
+            "change_cutoff_form",
+            "cancel_deadline_hours",
+            "cancel_deadline_days",
+            "cancel_deadline_until",
+        ],
+        ("hours", 720, &["時間前まで", "時間前", "時間"], 60),
+    );
+    (booking, change)
 }
 
 /// The rules in force, as the settings page states them above the form.
@@ -205,28 +249,7 @@ pub async fn save(
         "late_booking_allowed".to_string(),
         if late_booking_allowed { "1" } else { "" }.to_string(),
     );
-    let booking = read_cutoff(
-        &mut view,
-        &form,
-        [
-            "booking_cutoff_form",
-            "booking_cutoff_min",
-            "booking_cutoff_days",
-            "booking_cutoff_until",
-        ],
-        ("minutes", 10080, &["分前まで", "分前", "分"], 1),
-    );
-    let change = read_cutoff(
-        &mut view,
-        &form,
-        [
-            "change_cutoff_form",
-            "cancel_deadline_hours",
-            "cancel_deadline_days",
-            "cancel_deadline_until",
-        ],
-        ("hours", 720, &["時間前まで", "時間前", "時間"], 60),
-    );
+    let (booking, change) = read_cutoffs(&mut view, &form);
     let (Some(booking), Some(change)) = (booking, change) else {
         return super::settings::invalid(&app, &staff, view).await;
     };

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod deadlines;
 pub mod fields;
+pub mod forms;
 pub mod imports;
 pub mod mail;
 pub mod mail_wording;
@@ -61,6 +62,8 @@ pub struct Staff {
     pub role: Role,
     pub csrf: String,
     pub session: auth::StaffSession,
+    /// Whether the municipality offers vaccination booking: the menu shows its group.
+    pub offers_vaccination: bool,
 }
 
 impl Staff {
@@ -76,6 +79,7 @@ impl Staff {
         ctx.insert("staff_name", &self.user.display_name);
         ctx.insert("is_admin", &self.is_admin());
         ctx.insert("csrf", &self.csrf);
+        ctx.insert("offers_vaccination", &self.offers_vaccination);
         ctx
     }
 
@@ -142,12 +146,15 @@ pub async fn require(app: &App, jar: &CookieJar, slug: &str, admin: bool) -> Res
         return Err(Denied::Forbidden);
     }
     let (_, csrf) = super::session::csrf_token(app, jar.clone());
+    // One small indexed count per console request, for the menu.
+    let offers_vaccination = crate::db::vaccination::is_offered(&app.db, tenant.id).await?;
     Ok(Staff {
         tenant,
         user,
         role,
         csrf,
         session,
+        offers_vaccination,
     })
 }
 

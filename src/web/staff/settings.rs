@@ -384,7 +384,7 @@ pub async fn save_settings(
 // ---- announcements -----------------------------------------------------------------------
 
 /// A multi-line text: line breaks kept (as "\n"), other control characters refused.
-fn parse_body(input: &str, max: usize) -> Result<String, String> {
+pub(in crate::web::staff) fn parse_body(input: &str, max: usize) -> Result<String, String> {
     let text = input.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     if text.chars().any(|c| {

@@ -245,3 +245,11 @@ call-centre = Contact: { $contact }
 booking-change-rule = Changes and cancellations are accepted { $rule }.
 faq-q-cutoff = Until when can I book? Can I change or cancel a booking made at short notice?
 faq-a-cutoff = Online booking is open { $booking }. Changes and cancellations are accepted { $change }. If you choose a time already past that deadline, you are told so before booking. After the deadline, please call the contact below to change or cancel.
+
+## ---- The municipality's services on its home page (issue 12, vx-venues) ----
+home-services = Services you can book
+home-service-card-pickup = My Number Card pickup
+home-service-vaccination = Vaccination booking
+home-service-vaccination-about = Log in with the number on your vaccination ticket (接種券) and your date of birth to book, change or cancel your vaccination.
+home-vaccination-start = Book a vaccination
+## ---- end of the municipality's services ----

@@ -238,3 +238,11 @@ call-centre = お問い合わせ先:{ $contact }
 booking-change-rule = 変更・取消の期限は{ $rule }です。
 faq-q-cutoff = 予約はいつまでできますか。直前に予約した場合も変更・取消できますか。
 faq-a-cutoff = ウェブでの予約は{ $booking }できます。変更・取消は{ $change }です。期限を過ぎた日時を予約するときは、予約の前にその旨を表示します。期限を過ぎたあとの変更・取消は、お問い合わせ先へお電話ください。
+
+## ---- The municipality's services on its home page (issue 12, vx-venues) ----
+home-services = 予約できるサービス
+home-service-card-pickup = マイナンバーカードの受取予約
+home-service-vaccination = ワクチン接種の予約
+home-service-vaccination-about = お手元の接種券の券番号と生年月日でログインして、接種の予約・変更・キャンセルができます。
+home-vaccination-start = ワクチン接種の予約へ
+## ---- end of the municipality's services ----

@@ -5,6 +5,14 @@ use axum::Router;
 
 use crate::app::AppState;
 
+// ---- venues and settings (issue 12, vx-venues) ----
+pub mod settings;
+mod venue_changes;
+pub mod venues;
+// ---- end of venues and settings ----
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(venues::routes())
+        .merge(settings::routes())
 }

@@ -1,22 +1,23 @@
 //! Opening templates and closures: what slots are materialised from; and the admin's
 //! schedule changes, each saved with its re-materialised slots in one transaction.
-use std::collections::{BTreeMap, HashMap, HashSet};
-
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use time::Date;
 
 use super::audit::{AuditEntry, AuditWrites};
-use super::schema::{
-    booking_slots, bookings, closures, counters, opening_templates, services, tenants,
-};
+use super::schema::{closures, counters, opening_templates, services, tenants};
 use super::slots::{MaterialiseReport, MaterialiseWrites};
-use super::tenants::CARD_PICKUP;
+use super::vaccination::VACCINATION;
 use super::{Db, DbError};
 use crate::core::grid::format_hhmm;
 use crate::core::resident_input::format_date_with_weekday;
 use crate::core::schedule::SlotConflict;
 use crate::{db_read, db_write};
+
+mod refusal;
+
+use refusal::RefusalReads;
+pub use refusal::{AffectedBooking, Refusal};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = opening_templates)]
@@ -92,16 +93,25 @@ pub async fn templates(db: &Db, tenant_id: i64) -> Result<Vec<TemplateRecord>, D
     })
 }
 
-/// The tenant's closures that end on or after `from`, earliest first.
+/// The tenant's closures that end on or after `from`, earliest first: those of the counters
+/// serving `service_kind` (card pickup's counters or vaccination's venues) and those that
+/// close every counter of the municipality.
 pub async fn closures_from(
     db: &Db,
     tenant_id: i64,
     from: Date,
+    service_kind: &str,
 ) -> Result<Vec<ClosureRecord>, DbError> {
     db_read!(db, |conn| {
         Ok(closures::table
+            .left_join(counters::table)
             .filter(closures::tenant_id.eq(tenant_id))
             .filter(closures::last_day.ge(from))
+            .filter(
+                closures::counter_id
+                    .is_null()
+                    .or(counters::service_kind.eq(service_kind)),
+            )
             .order((closures::first_day, closures::id))
             .select(ClosureRecord::as_select())
             .load(conn)
@@ -182,34 +192,6 @@ pub struct ChangeContext {
     /// Slots from this day on are re-materialised.
     pub today: Date,
     pub now: i64,
-}
-
-/// A booking that a refused change would have stranded.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct AffectedBooking {
-    pub booking_id: i64,
-    /// As stored (digits only); format it for people with `core::receipt::format_receipt`.
-    pub receipt_number: String,
-    pub day: Date,
-    pub start_min: i32,
-    pub end_min: i32,
-    pub counter_name: String,
-    pub party_size: i32,
-}
-
-/// Why a change was refused: the bookings it would strand, and whether places held for a
-/// few minutes (仮押さえ) are in the way too.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Refusal {
-    pub bookings: Vec<AffectedBooking>,
-    /// Some conflicting slot is taken by holds rather than bookings; retry in a few minutes.
-    pub held: bool,
-}
-
-impl Refusal {
-    pub fn is_empty(&self) -> bool {
-        self.bookings.is_empty() && !self.held
-    }
 }
 
 /// What became of a change.
@@ -344,6 +326,16 @@ pub fn weekday_label(weekday: i32) -> &'static str {
         .unwrap_or("?")
 }
 
+/// 「窓口「本庁舎」」 for a card-pickup counter, 「接種会場「保健センター」」 for a venue: the
+/// audit entry says which service's place changed.
+fn place_label(name: &str, service_kind: &str) -> String {
+    if service_kind == VACCINATION {
+        format!("接種会場「{name}」")
+    } else {
+        format!("窓口「{name}」")
+    }
+}
+
 fn describe_template(t: &TemplateFields) -> String {
     format!(
         "{} {}〜{}({}分枠・職員{}人)",
@@ -389,8 +381,9 @@ trait ScheduleWrites {
         ctx: &ChangeContext,
         change: &ScheduleChange,
     ) -> impl Future<Output = Result<Option<Done>, DbError>> + Send;
-    /// The tenant's counter name, None when the id is not the tenant's.
-    fn counter_name_in(
+    /// The tenant's counter as the audit entry names it (「窓口「本庁舎」」, 「接種会場「保健センター」」),
+    /// None when the id is not the tenant's.
+    fn place_in(
         &mut self,
         tenant_id: i64,
         counter_id: i64,
@@ -401,27 +394,22 @@ trait ScheduleWrites {
         tenant_id: i64,
         id: i64,
     ) -> impl Future<Output = Result<Option<TemplateRecord>, DbError>> + Send;
-    /// The bookings in the conflicting slots, in one query.
-    fn refusal_in(
-        &mut self,
-        tenant_id: i64,
-        conflicts: &[SlotConflict],
-    ) -> impl Future<Output = Result<Refusal, DbError>> + Send;
 }
 
 crate::impl_for_both_backends!(ScheduleWrites {
-    async fn counter_name_in(
+    async fn place_in(
         &mut self,
         tenant_id: i64,
         counter_id: i64,
     ) -> Result<Option<String>, DbError> {
-        Ok(counters::table
+        let row: Option<(String, String)> = counters::table
             .filter(counters::id.eq(counter_id))
             .filter(counters::tenant_id.eq(tenant_id))
-            .select(counters::name)
+            .select((counters::name, counters::service_kind))
             .get_result(self)
             .await
-            .optional()?)
+            .optional()?;
+        Ok(row.map(|(name, kind)| place_label(&name, &kind)))
     }
 
     async fn template_in(
@@ -516,14 +504,14 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 ))
             }
             ScheduleChange::SetCounterActive { id, active } => {
-                let old: Option<(String, bool)> = counters::table
+                let old: Option<(String, String, bool)> = counters::table
                     .filter(counters::id.eq(id))
                     .filter(counters::tenant_id.eq(tenant_id))
-                    .select((counters::name, counters::active))
+                    .select((counters::name, counters::service_kind, counters::active))
                     .get_result(self)
                     .await
                     .optional()?;
-                let Some((name, was_active)) = old else {
+                let Some((name, kind, was_active)) = old else {
                     return Ok(None);
                 };
                 if was_active == *active {
@@ -538,15 +526,25 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 } else {
                     "受付を停止"
                 };
-                Ok(Done::saved(None, format!("窓口「{name}」の{what}")))
+                Ok(Done::saved(
+                    None,
+                    format!("{}の{what}", place_label(&name, &kind)),
+                ))
             }
             ScheduleChange::AddTemplate { counter_id, fields } => {
-                let Some(name) = self.counter_name_in(tenant_id, *counter_id).await? else {
+                let Some(place) = self.place_in(tenant_id, *counter_id).await? else {
                     return Ok(None);
                 };
+                // The template belongs to the service its counter serves: a card-pickup
+                // counter's to card pickup, a venue's to vaccination.
                 let service_id: i64 = services::table
+                    .inner_join(
+                        counters::table.on(counters::tenant_id
+                            .eq(services::tenant_id)
+                            .and(counters::service_kind.eq(services::kind))),
+                    )
                     .filter(services::tenant_id.eq(tenant_id))
-                    .filter(services::kind.eq(CARD_PICKUP))
+                    .filter(counters::id.eq(counter_id))
                     .select(services::id)
                     .get_result(self)
                     .await?;
@@ -566,7 +564,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 Ok(Done::saved(
                     Some(id),
                     format!(
-                        "窓口「{name}」の受付時間を追加: {}",
+                        "{place}の受付時間を追加: {}",
                         describe_template(fields)
                     ),
                 ))
@@ -579,8 +577,8 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 if before == *fields {
                     return Ok(Done::unchanged());
                 }
-                let name = self
-                    .counter_name_in(tenant_id, old.counter_id)
+                let place = self
+                    .place_in(tenant_id, old.counter_id)
                     .await?
                     .unwrap_or_default();
                 diesel::update(opening_templates::table.filter(opening_templates::id.eq(id)))
@@ -596,7 +594,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 Ok(Done::saved(
                     None,
                     format!(
-                        "窓口「{name}」の受付時間を変更: {} → {}",
+                        "{place}の受付時間を変更: {} → {}",
                         describe_template(&before),
                         describe_template(fields)
                     ),
@@ -606,8 +604,8 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 let Some(old) = self.template_in(tenant_id, *id).await? else {
                     return Ok(None);
                 };
-                let name = self
-                    .counter_name_in(tenant_id, old.counter_id)
+                let place = self
+                    .place_in(tenant_id, old.counter_id)
                     .await?
                     .unwrap_or_default();
                 diesel::delete(opening_templates::table.filter(opening_templates::id.eq(id)))
@@ -616,7 +614,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 Ok(Done::saved(
                     None,
                     format!(
-                        "窓口「{name}」の受付時間を削除: {}",
+                        "{place}の受付時間を削除: {}",
                         describe_template(&fields_of(&old))
                     ),
                 ))
@@ -628,8 +626,8 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 reason,
             } => {
                 let place = match counter_id {
-                    Some(c) => match self.counter_name_in(tenant_id, *c).await? {
-                        Some(name) => format!("窓口「{name}」"),
+                    Some(c) => match self.place_in(tenant_id, *c).await? {
+                        Some(place) => place,
                         None => return Ok(None),
                     },
                     None => "全窓口".to_string(),
@@ -665,12 +663,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                     return Ok(None);
                 };
                 let place = match old.counter_id {
-                    Some(c) => format!(
-                        "窓口「{}」",
-                        self.counter_name_in(tenant_id, c)
-                            .await?
-                            .unwrap_or_default()
-                    ),
+                    Some(c) => self.place_in(tenant_id, c).await?.unwrap_or_default(),
                     None => "全窓口".to_string(),
                 };
                 diesel::delete(closures::table.filter(closures::id.eq(id)))
@@ -749,161 +742,4 @@ crate::impl_for_both_backends!(ScheduleWrites {
             }
         }
     }
-
-    async fn refusal_in(
-        &mut self,
-        tenant_id: i64,
-        conflicts: &[SlotConflict],
-    ) -> Result<Refusal, DbError> {
-        let slot_ids: Vec<i64> = conflicts.iter().map(conflict_slot).collect();
-        let rows: Vec<BookedInSlot> = booking_slots::table
-            .inner_join(bookings::table.inner_join(counters::table))
-            .filter(booking_slots::slot_id.eq_any(&slot_ids))
-            .filter(bookings::tenant_id.eq(tenant_id))
-            .filter(bookings::status.eq("booked"))
-            .select((
-                booking_slots::slot_id,
-                (
-                    bookings::id,
-                    bookings::receipt_number,
-                    bookings::day,
-                    bookings::start_min,
-                    bookings::end_min,
-                    counters::name,
-                    bookings::party_size,
-                ),
-            ))
-            .load(self)
-            .await?;
-        Ok(refusal_from(conflicts, rows))
-    }
 });
-
-/// A booking found in a conflicting slot: the slot, then the booking as listed.
-#[derive(Queryable)]
-struct BookedInSlot {
-    slot_id: i64,
-    booking: AffectedBooking,
-}
-
-fn conflict_slot(conflict: &SlotConflict) -> i64 {
-    match conflict {
-        SlotConflict::CapacityBelowTaken { slot_id, .. }
-        | SlotConflict::RemovedWhileTaken { slot_id, .. } => *slot_id,
-    }
-}
-
-/// Sorts the conflicts into those bookings explain (listed) and those only holds explain.
-/// A removed slot is in the bookings' way as soon as one is in it; a shrunk slot when more
-/// people booked it than the new capacity allows.
-fn refusal_from(conflicts: &[SlotConflict], rows: Vec<BookedInSlot>) -> Refusal {
-    let mut booked_in: HashMap<i64, i32> = HashMap::new();
-    for row in &rows {
-        *booked_in.entry(row.slot_id).or_default() += 1;
-    }
-    let mut blocking_slots = HashSet::new();
-    let mut held = false;
-    for conflict in conflicts {
-        let slot = conflict_slot(conflict);
-        let booked = booked_in.get(&slot).copied().unwrap_or(0);
-        let by_bookings = match conflict {
-            SlotConflict::CapacityBelowTaken { wanted, .. } => booked > *wanted,
-            SlotConflict::RemovedWhileTaken { .. } => booked > 0,
-        };
-        if by_bookings {
-            blocking_slots.insert(slot);
-        } else {
-            held = true;
-        }
-    }
-    let mut bookings: BTreeMap<i64, AffectedBooking> = BTreeMap::new();
-    for row in rows {
-        if blocking_slots.contains(&row.slot_id) {
-            bookings
-                .entry(row.booking.booking_id)
-                .or_insert(row.booking);
-        }
-    }
-    let mut bookings: Vec<AffectedBooking> = bookings.into_values().collect();
-    bookings.sort_by(|a, b| {
-        (a.day, a.start_min, &a.counter_name, a.booking_id).cmp(&(
-            b.day,
-            b.start_min,
-            &b.counter_name,
-            b.booking_id,
-        ))
-    });
-    Refusal { bookings, held }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::schedule::SlotKey;
-    use time::macros::date;
-
-    fn key(start_min: i32) -> SlotKey {
-        SlotKey {
-            counter_id: 1,
-            service_id: 1,
-            day: date!(2026 - 12 - 03),
-            start_min,
-        }
-    }
-
-    fn booked(slot_id: i64, booking_id: i64, start_min: i32) -> BookedInSlot {
-        BookedInSlot {
-            slot_id,
-            booking: AffectedBooking {
-                booking_id,
-                receipt_number: format!("{booking_id:010}"),
-                day: date!(2026 - 12 - 03),
-                start_min,
-                end_min: start_min + 30,
-                counter_name: "本庁舎".into(),
-                party_size: 2,
-            },
-        }
-    }
-
-    #[test]
-    fn bookings_in_the_way_are_listed_once_and_holds_are_told_apart() {
-        let conflicts = [
-            // Removed with one booking (a pair over two slots) in it.
-            SlotConflict::RemovedWhileTaken {
-                slot_id: 10,
-                key: key(600),
-                taken: 1,
-                reason: None,
-            },
-            SlotConflict::RemovedWhileTaken {
-                slot_id: 11,
-                key: key(615),
-                taken: 1,
-                reason: None,
-            },
-            // Two taken, one wanted, but only one of them booked: the other is a hold.
-            SlotConflict::CapacityBelowTaken {
-                slot_id: 20,
-                key: key(540),
-                taken: 2,
-                wanted: 1,
-            },
-        ];
-        let refusal = refusal_from(
-            &conflicts,
-            vec![booked(11, 7, 600), booked(10, 7, 600), booked(20, 8, 540)],
-        );
-        let ids: Vec<i64> = refusal.bookings.iter().map(|b| b.booking_id).collect();
-        assert_eq!(
-            ids,
-            vec![7],
-            "booking 8 fits the new capacity; 7 listed once"
-        );
-        assert!(refusal.held);
-
-        let only_holds = refusal_from(&conflicts[2..], vec![]);
-        assert!(only_holds.bookings.is_empty() && only_holds.held);
-        assert!(refusal_from(&[], vec![]).is_empty());
-    }
-}
