@@ -144,3 +144,17 @@ pub async fn of_ticket(
             .await?)
     })
 }
+
+/// The booking a confirmation's idempotency key made, if it is this tenant's: a second
+/// press of 予約を確定する finds the first press's booking.
+pub async fn by_key(db: &Db, tenant_id: i64, key: &str) -> Result<Option<i64>, DbError> {
+    db_read!(db, |conn| {
+        Ok(bookings::table
+            .filter(bookings::tenant_id.eq(tenant_id))
+            .filter(bookings::idempotency_key.eq(key))
+            .select(bookings::id)
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}
