@@ -47,9 +47,11 @@ pub fn dose_plan(
             } else {
                 // The series' next dose counts from the previous dose's booked day.
                 match dose.previous().and_then(day_of) {
-                    Some(day) => {
-                        DoseState::Bookable(eligibility(rules, dose, interval_base(None, Some(day))))
-                    }
+                    Some(day) => DoseState::Bookable(eligibility(
+                        rules,
+                        dose,
+                        interval_base(None, Some(day)),
+                    )),
                     None => DoseState::AfterPrevious,
                 }
             };
@@ -125,7 +127,10 @@ mod tests {
         let plan = dose_plan(&rules(), dose(3), None, &[]);
         assert_eq!(
             plan,
-            [(dose(3), DoseState::Bookable(Eligibility::PreviousDoseUnknown))]
+            [(
+                dose(3),
+                DoseState::Bookable(Eligibility::PreviousDoseUnknown)
+            )]
         );
         let plan = dose_plan(&rules(), dose(3), None, &[(dose(3), date!(2027 - 02 - 02))]);
         assert_eq!(plan, [(dose(3), DoseState::Booked)]);

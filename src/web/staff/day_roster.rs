@@ -141,11 +141,7 @@ pub async fn change_status(
     booking_id: i64,
     form: &Params,
 ) -> Result<&'static str, Denied> {
-    check_csrf(
-        app,
-        jar,
-        form.get("csrf").map(String::as_str).unwrap_or(""),
-    )?;
+    check_csrf(app, jar, form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let to = param(form, "status")
         .and_then(NewStatus::parse)
         .ok_or(WebError::NotFound)?;

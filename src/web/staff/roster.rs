@@ -11,8 +11,8 @@ use serde::Serialize;
 use time::Date;
 
 use super::day_roster::{
-    Params, change_status, csv_download, encoding_label, param, parse_day, printed_at,
-    read_day, record_export,
+    Params, change_status, csv_download, encoding_label, param, parse_day, printed_at, read_day,
+    record_export,
 };
 use super::{Denied, Staff, no_store, require};
 use crate::app::AppState;

@@ -161,7 +161,11 @@ pub async fn page(
 
 /// The later doses of the same ticket still booked: cancelling this one leaves them, so
 /// the clerk is told (the interval of a dose 2 counted from this dose 1).
-async fn later_doses(app: &AppState, staff: &Staff, d: &DoseBooking) -> Result<Vec<String>, Denied> {
+async fn later_doses(
+    app: &AppState,
+    staff: &Staff,
+    d: &DoseBooking,
+) -> Result<Vec<String>, Denied> {
     let all = dose_bookings::of_ticket(&app.db, staff.tenant.id, d.facts.ticket_id).await?;
     Ok(all
         .iter()
@@ -227,8 +231,8 @@ pub async fn cancel(
     )
     .await?;
     let code = if done { "cancelled" } else { "not_active" };
-    Ok(Redirect::to(&staff.url(&format!(
-        "/vaccination/bookings/{id}?result={code}"
-    )))
-    .into_response())
+    Ok(
+        Redirect::to(&staff.url(&format!("/vaccination/bookings/{id}?result={code}")))
+            .into_response(),
+    )
 }

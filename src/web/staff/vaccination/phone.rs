@@ -62,7 +62,8 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const NOT_FOUND: &str = "入力された情報に該当する接種券が見つかりませんでした。接種券番号と生年月日をご確認ください。";
+const NOT_FOUND: &str =
+    "入力された情報に該当する接種券が見つかりませんでした。接種券番号と生年月日をご確認ください。";
 
 pub(super) fn field(form: &Params, name: &str) -> String {
     form.get(name).cloned().unwrap_or_default()
@@ -113,11 +114,7 @@ fn render_lookup(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok(no_store(
-        (
-            status,
-            render(app, "staff/vaccination/phone.html", &ctx)?,
-        )
-            .into_response(),
+        (status, render(app, "staff/vaccination/phone.html", &ctx)?).into_response(),
     ))
 }
 
@@ -216,7 +213,11 @@ impl TicketState {
     }
 }
 
-pub(super) async fn ticket_state(app: &AppState, staff: &Staff, id: i64) -> Result<TicketState, Denied> {
+pub(super) async fn ticket_state(
+    app: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> Result<TicketState, Denied> {
     let settings = settings_of(app, staff).await?;
     let ticket = tickets::find(&app.db, staff.tenant.id, id)
         .await?
@@ -268,7 +269,9 @@ fn dose_rows(plan: &[(DoseNumber, DoseState)]) -> Vec<DoseRow> {
                 DoseState::AfterPrevious => (
                     format!(
                         "{}を予約したあとで予約できます",
-                        dose.previous().map(|d| d.label(Lang::Ja)).unwrap_or_default()
+                        dose.previous()
+                            .map(|d| d.label(Lang::Ja))
+                            .unwrap_or_default()
                     ),
                     false,
                 ),
@@ -353,8 +356,10 @@ fn hold_error(code: &str, s: &TicketState) -> Option<String> {
             "この時間は予約の締切({})を過ぎたため、予約できません。別の時間を選んでください。",
             crate::i18n::deadline_rule(Lang::Ja, s.settings.booking_cutoff())
         ),
-        "dose" => "選ばれた接種回は、いまは予約できません(予約済みか、前の接種回の予約がまだです)。"
-            .to_string(),
+        "dose" => {
+            "選ばれた接種回は、いまは予約できません(予約済みか、前の接種回の予約がまだです)。"
+                .to_string()
+        }
         "expired" => HOLD_EXPIRED.to_string(),
         _ => return None,
     })
@@ -416,7 +421,11 @@ pub async fn ticket_page(
             .collect::<Vec<_>>(),
     );
     // What the clerk chose so far (every value checked before it is used).
-    let bookable_doses: Vec<u8> = doses.iter().filter(|d| d.bookable).map(|d| d.number).collect();
+    let bookable_doses: Vec<u8> = doses
+        .iter()
+        .filter(|d| d.bookable)
+        .map(|d| d.number)
+        .collect();
     let dose = param(&q, "dose")
         .and_then(|d| d.parse::<u8>().ok())
         .filter(|d| bookable_doses.contains(d))
@@ -478,6 +487,7 @@ pub async fn ticket_page(
             }
         }
     }
+    ctx.insert("any_bookable", &!bookable_doses.is_empty());
     ctx.insert("doses", &doses);
     ctx.insert("chosen_dose", &dose.map(|d| d.get()));
     ctx.insert("chosen_dose_label", &dose.map(|d| d.label(Lang::Ja)));
@@ -552,10 +562,10 @@ pub async fn hold(
     let window = s.window(app.clock.today());
     if elig.check_in_window(slot.day, window.0, window.1).is_err() {
         // The page says why, for the day.
-        return Ok(Redirect::to(&staff.url(&format!(
-            "/vaccination/phone/tickets/{id}?{choice}"
-        )))
-        .into_response());
+        return Ok(
+            Redirect::to(&staff.url(&format!("/vaccination/phone/tickets/{id}?{choice}")))
+                .into_response(),
+        );
     }
     if !slot_open(&slot, s.settings.booking_cutoff(), app.clock.now_jst()) {
         let code = if slot.taken >= slot.capacity || slot.closed {
@@ -596,4 +606,3 @@ pub async fn hold(
     )))
     .into_response())
 }
-

@@ -229,11 +229,13 @@ pub async fn confirm_page(
     let staff = require(&app, &jar, &slug, false).await?;
     let s = ticket_state(&app, &staff, id).await?;
     let hold_id = param(&q, "hold").and_then(|h| h.parse::<i64>().ok());
-    let (Some(dose), Some((hold, venue))) =
-        (dose_param(&q), tenant_hold(&app, &s, &staff, hold_id).await?)
-    else {
-        return Ok(Redirect::to(&staff.url(&format!("/vaccination/phone/tickets/{id}")))
-            .into_response());
+    let (Some(dose), Some((hold, venue))) = (
+        dose_param(&q),
+        tenant_hold(&app, &s, &staff, hold_id).await?,
+    ) else {
+        return Ok(
+            Redirect::to(&staff.url(&format!("/vaccination/phone/tickets/{id}"))).into_response(),
+        );
     };
     let mut errors = BTreeMap::new();
     if !hold.is_live(app.clock.now_unix()) {
@@ -271,11 +273,13 @@ pub async fn book(
     check_csrf(&app, &jar, &field(&form, "csrf"))?;
     let s = ticket_state(&app, &staff, id).await?;
     let hold_id = param(&form, "hold").and_then(|h| h.parse::<i64>().ok());
-    let (Some(dose), Some((hold, venue))) =
-        (dose_param(&form), tenant_hold(&app, &s, &staff, hold_id).await?)
-    else {
-        return Ok(Redirect::to(&staff.url(&format!("/vaccination/phone/tickets/{id}")))
-            .into_response());
+    let (Some(dose), Some((hold, venue))) = (
+        dose_param(&form),
+        tenant_hold(&app, &s, &staff, hold_id).await?,
+    ) else {
+        return Ok(
+            Redirect::to(&staff.url(&format!("/vaccination/phone/tickets/{id}"))).into_response(),
+        );
     };
     let mut draft = field(&form, "draft");
     if draft.len() < 16 || draft.len() > 64 {
@@ -294,6 +298,9 @@ pub async fn book(
     }
     match s.eligibility(dose) {
         None => {
+            // Booked meanwhile (another tab, another clerk, the resident online): the held
+            // place is not needed, give it back now.
+            holds::release(&app.db, hold.id).await?;
             errors.insert("hold", already_booked(dose));
         }
         Some(elig) => {
@@ -403,10 +410,8 @@ fn already_booked(dose: DoseNumber) -> String {
 }
 
 fn to_booking(staff: &Staff, booking_id: i64, code: &str) -> Response {
-    Redirect::to(&staff.url(&format!(
-        "/vaccination/bookings/{booking_id}?result={code}"
-    )))
-    .into_response()
+    Redirect::to(&staff.url(&format!("/vaccination/bookings/{booking_id}?result={code}")))
+        .into_response()
 }
 
 /// The booking a draft key made, if it is this tenant's.
@@ -446,7 +451,10 @@ mod tests {
         let mut c = contact("ヤマダ ハナコ", "0312345678");
         c.booker_name = "山田 一郎".into();
         let errors = check_contact(&c).err().unwrap();
-        assert_eq!(errors["booker_phone"], "予約者の電話番号を入力してください。");
+        assert_eq!(
+            errors["booker_phone"],
+            "予約者の電話番号を入力してください。"
+        );
         c.booker_phone = "080-0000-1111".into();
         let ok = check_contact(&c).unwrap();
         assert_eq!(ok.booker_name.as_deref(), Some("山田 一郎"));

@@ -28,8 +28,8 @@ use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::staff::day_roster::{
-    Params, change_status, csv_download, encoding_label, param, parse_day, printed_at,
-    read_day, record_export,
+    Params, change_status, csv_download, encoding_label, param, parse_day, printed_at, read_day,
+    record_export,
 };
 use crate::web::staff::{Denied, Staff, no_store, require};
 
@@ -180,7 +180,11 @@ fn time_range(b: &RosterBooking) -> String {
 fn booker(facts: Option<&DoseFacts>) -> Option<String> {
     let f = facts?;
     let name = f.booker_name.as_deref().unwrap_or("").trim();
-    let phone = f.booker_phone.as_deref().map(format_phone).unwrap_or_default();
+    let phone = f
+        .booker_phone
+        .as_deref()
+        .map(format_phone)
+        .unwrap_or_default();
     match (name.is_empty(), phone.is_empty()) {
         (true, true) => None,
         (false, true) => Some(name.to_string()),
@@ -214,7 +218,10 @@ fn row_view(r: &DoseRow<'_>, today: Date) -> RowView {
         id: b.booking.id,
         time: time_range(b),
         receipt,
-        dose: r.facts.map(|f| dose_label(f.dose_number)).unwrap_or_default(),
+        dose: r
+            .facts
+            .map(|f| dose_label(f.dose_number))
+            .unwrap_or_default(),
         vaccine: r.vaccine.to_string(),
         ticket: r
             .facts
@@ -319,7 +326,9 @@ fn result_message(result: &str, booking: Option<&RosterBooking>) -> Option<(Stri
             true,
         ),
         "rebooked" => (
-            format!("{which}の方は同じ接種回の新しい予約をすでにお持ちのため、予約済に戻せません。"),
+            format!(
+                "{which}の方は同じ接種回の新しい予約をすでにお持ちのため、予約済に戻せません。"
+            ),
             true,
         ),
         "before_the_day" => (
