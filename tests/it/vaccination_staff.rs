@@ -255,6 +255,8 @@ async fn a_clerk_books_dose_one_on_the_phone_and_the_roster_shows_it(backend: Ba
 
     // On the day, 受付 makes it 受付済み, and 元に戻す undoes it.
     app.clock.advance(2 * 24 * 3600);
+    // Two days idle ended the console session: the clerk logs in again.
+    let mut clerk = app.staff_client("clerk2", Role::Clerk).await;
     let roster = clerk
         .get(&format!(
             "/t/demo/staff/vaccination/roster?date={DAY}&venue={centre}"
@@ -284,6 +286,21 @@ async fn a_clerk_books_dose_one_on_the_phone_and_the_roster_shows_it(backend: Ba
         .unwrap()
         .unwrap();
     assert_eq!(booking.status, "visited");
+    let undone = clerk
+        .post_form(
+            &format!("/t/demo/staff/vaccination/bookings/{id}/status"),
+            &[
+                ("csrf", &csrf(&after.body)),
+                ("status", "booked"),
+                ("date", DAY),
+                ("venue", &centre.to_string()),
+            ],
+        )
+        .await;
+    clerk
+        .get(undone.location.as_deref().unwrap())
+        .await
+        .assert_text(&format!("予約ID {receipt} を予約済に戻しました。"));
 
     let audit = madoguchi::db::audit::list(app.db(), app.demo_tenant().await.id, None, 50)
         .await
@@ -357,7 +374,15 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
         .get(&format!("{ticket_path}?dose=1&venue={centre}&date={DAY}"))
         .await;
     page.assert_text("2026年12月24日(木)以降");
-    let slots = offered_slots(&page.body);
+    let free_slot = madoguchi::db::slots::find_by_counter_days(app.db(), centre, day, day)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.taken == 0)
+        .unwrap()
+        .id
+        .to_string();
+    let slots = [free_slot];
     let tried = clerk
         .post_form(
             &format!("{ticket_path}/hold"),
