@@ -577,3 +577,50 @@ async fn another_municipality_sees_no_venue_and_the_pickup_roster_no_venue(backe
     assert_eq!(booking.status, "booked");
 }
 on_both_databases!(another_municipality_sees_no_venue_and_the_pickup_roster_no_venue);
+
+async fn choosing_another_time_lets_go_of_the_first_hold(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let centre = venue_id(&app, CENTRE).await;
+    let mut clerk = app.staff_client("clerk1", Role::Clerk).await;
+    let ticket_path = find_ticket(&mut clerk, 4).await;
+    let confirm = hold_first(&mut clerk, &ticket_path, 1, centre, DAY).await;
+    let day = time::macros::date!(2026 - 12 - 03);
+    let taken = |slots: &[madoguchi::db::slots::Slot]| -> Vec<i32> {
+        slots.iter().map(|s| s.taken).collect()
+    };
+    let before = madoguchi::db::slots::find_by_counter_days(app.db(), centre, day, day)
+        .await
+        .unwrap();
+    assert_eq!(taken(&before).iter().sum::<i32>(), 1);
+    // 日時を選び直す, then another time: one place held, at the new time.
+    let end = confirm.body.find("\">日時を選び直す").unwrap();
+    let start = confirm.body[..end].rfind("href=\"").unwrap() + "href=\"".len();
+    let again = confirm.body[start..end].replace("&amp;", "&");
+    assert!(again.contains("&hold="), "{again}");
+    let page = clerk.get(&again).await;
+    let slots = offered_slots(&page.body);
+    let held = clerk
+        .post_form(
+            &format!("{ticket_path}/hold"),
+            &[
+                ("csrf", &csrf(&page.body)),
+                ("dose", "1"),
+                ("slot", &slots[1]),
+                (
+                    "hold",
+                    &value_after(&page.body, "name=\"hold\"", "value").unwrap(),
+                ),
+            ],
+        )
+        .await;
+    assert!(held.location.as_deref().unwrap().contains("/confirm?hold="));
+    let after = madoguchi::db::slots::find_by_counter_days(app.db(), centre, day, day)
+        .await
+        .unwrap();
+    assert_eq!(taken(&after).iter().sum::<i32>(), 1);
+    assert_eq!(after[0].taken, 0, "the first time is free again");
+    assert_eq!(after[1].taken, 1);
+}
+on_both_databases!(choosing_another_time_lets_go_of_the_first_hold);

@@ -513,6 +513,12 @@ pub async fn ticket_page(
         "hold_error",
         &param(&q, "error").and_then(|c| hold_error(c, &s)),
     );
+    // Choosing again from the 連絡先 page: the hold placed then is let go when another
+    // time is held (see `hold`).
+    ctx.insert(
+        "replace_hold",
+        &param(&q, "hold").and_then(|h| h.parse::<i64>().ok()),
+    );
     Ok(no_store(
         render(&app, "staff/vaccination/ticket.html", &ctx)?.into_response(),
     ))
@@ -550,12 +556,16 @@ pub async fn hold(
     }) else {
         return Err(WebError::NotFound.into());
     };
-    let choice = format!(
+    let old_hold = param(&form, "hold").and_then(|h| h.parse::<i64>().ok());
+    let mut choice = format!(
         "dose={}&venue={}&date={}",
         dose.map(|d| d.get()).unwrap_or(0),
         venue.id,
         slot.day
     );
+    if let Some(h) = old_hold {
+        choice.push_str(&format!("&hold={h}"));
+    }
     let Some(elig) = dose.and_then(|d| s.eligibility(d)) else {
         return Ok(back_to_ticket(&staff, id, &choice, "dose"));
     };
@@ -577,7 +587,7 @@ pub async fn hold(
     }
     // The clerk's previous hold for this call, if the form names one: let go in the same
     // step, so choosing another time never keeps two places.
-    let replaces = match param(&form, "hold").and_then(|h| h.parse::<i64>().ok()) {
+    let replaces = match old_hold {
         Some(h) => holds::find(&app.db, h)
             .await?
             .filter(|old| old.tenant_id == staff.tenant.id && old.state == "active")
