@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod bookings;
 pub mod deadlines;
+// The console's vaccination roster and phone booking (issue 12, staff part).
+pub mod dose_bookings;
 pub mod holds;
 pub mod imports;
 pub mod mail_templates;

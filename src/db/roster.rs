@@ -40,12 +40,12 @@ pub const CANCELLED: &str = "cancelled";
 
 /// Every card-pickup counter of the tenant, active ones first, in their display order.
 /// Inactive ones are included so that a counter closed down later still shows its past
-/// rosters. (Vaccination venues have their own roster.)
+/// rosters. Vaccination venues have their own roster (`web::staff::vaccination::roster`).
 pub async fn counters_of(db: &Db, tenant_id: i64) -> Result<Vec<Counter>, DbError> {
     db_read!(db, |conn| {
         Ok(counters::table
             .filter(counters::tenant_id.eq(tenant_id))
-            .filter(counters::service_kind.eq(crate::db::tenants::CARD_PICKUP))
+            .filter(counters::service_kind.eq(super::tenants::CARD_PICKUP))
             .order((counters::active.desc(), counters::position, counters::id))
             .select(Counter::as_select())
             .load(conn)
@@ -251,7 +251,17 @@ pub async fn set_status(
             bookings::updated_at.eq(now),
         ))
         .execute(conn)
-        .await?;
+        .await
+        .map_err(|e| {
+            // Undoing 不在 of a vaccination booking whose ticket has booked the same dose
+            // again since: the one-booking-per-ticket-dose index refuses it.
+            let e = DbError::from(e);
+            if e.is_unique_violation() {
+                DbError::Conflict("notice rebooked")
+            } else {
+                e
+            }
+        })?;
         if updated == 0 {
             // Changed by someone else between the read and the update (PostgreSQL's READ
             // COMMITTED lets that happen): report what it is now.

@@ -33,4 +33,5 @@ mod staff_roster;
 mod staff_roster_scan;
 mod staff_schedule;
 mod vaccination_venues;
+mod vaccination_staff;
 mod waiting_room;

@@ -4,6 +4,8 @@
 //! (`core::availability`, `core::month_calendar`) and know nothing of vaccination.
 pub mod calendar_day;
 pub mod dose;
+// Console's vaccination pages (issue 12, staff part): which doses a ticket may book now.
+pub mod dose_plan;
 pub mod eligibility;
 pub mod interval;
 pub mod ticket_number;

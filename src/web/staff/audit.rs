@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use time::Date;
 
-use super::roster::parse_day;
+use super::day_roster::parse_day;
 use super::{Denied, Staff, require};
 use crate::app::AppState;
 use crate::core::deadline;

@@ -3,6 +3,7 @@
 //! module exposing `routes()`; they are merged here under `/t/{tenant}/staff`.
 pub mod audit;
 pub mod auth;
+pub mod day_roster;
 pub mod deadlines;
 pub mod fields;
 pub mod forms;

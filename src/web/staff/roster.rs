@@ -1,32 +1,31 @@
 //! 予約一覧: the day roster per counter, its A4 print view, its CSV for Excel, and the
 //! clerk's check-in (来庁 / 不在 / 元に戻す). Clerks and admins alike; every query is
 //! filtered by the logged-in member of staff's tenant.
-use std::collections::HashMap;
-
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use time::Date;
 
+use super::day_roster::{
+    Params, change_status, csv_download, encoding_label, param, parse_day, printed_at, read_day,
+    record_export,
+};
 use super::{Denied, Staff, no_store, require};
 use crate::app::AppState;
 use crate::core::grid::format_hhmm;
 use crate::core::receipt::{format_receipt, mask_number};
 use crate::core::recipient_fields::{Answer, RecipientForm, answer_columns};
-use crate::core::resident_input::{fold_digits, format_date_with_weekday};
+use crate::core::resident_input::format_date_with_weekday;
 use crate::core::roster_csv::{self, CsvEncoding};
-use crate::db::audit::{self, AuditEntry};
-use crate::db::roster::{self, NewStatus, RosterBooking, StatusChange, status_label};
+use crate::db::roster::{self, RosterBooking, status_label};
 use crate::db::tenants::Counter;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 use crate::web::render;
-use crate::web::session::check_csrf;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,37 +38,6 @@ pub fn routes() -> Router<AppState> {
             post(super::roster_scan::scan),
         )
 }
-
-type Params = HashMap<String, String>;
-
-fn param<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
-    q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
-}
-
-/// A date as typed in the address bar or a browser without a date picker: `2026-12-01`,
-/// `2026/12/1`, `20261201`, full-width digits too.
-pub(super) fn parse_day(input: &str) -> Option<Date> {
-    let folded = fold_digits(input.trim());
-    let parts: Vec<&str> = folded
-        .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let (y, m, d): (i32, u8, u8) = match parts.as_slice() {
-        [y, m, d] => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        [all] if all.len() == 8 && all.bytes().all(|b| b.is_ascii_digit()) => (
-            all[..4].parse().ok()?,
-            all[4..6].parse().ok()?,
-            all[6..].parse().ok()?,
-        ),
-        _ => return None,
-    };
-    if !(1..=9999).contains(&y) {
-        return None;
-    }
-    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
-}
-
-const BAD_DATE: &str = "日付を読み取れませんでした。「2026-12-01」の形で指定してください。今日の予約を表示しています。";
 
 /// Which day and counter(s) a request asks for.
 struct Selection {
@@ -113,14 +81,7 @@ async fn select(
     q: &Params,
     first_by_default: bool,
 ) -> Result<Selection, Denied> {
-    let today = app.clock.today();
-    let (day, date_error) = match param(q, "date") {
-        None => (today, None),
-        Some(typed) => match parse_day(typed) {
-            Some(d) => (d, None),
-            None => (today, Some(BAD_DATE)),
-        },
-    };
+    let (day, date_error) = read_day(q, app.clock.today());
     let counters = roster::counters_of(&app.db, staff.tenant.id).await?;
     let counter = match param(q, "counter") {
         Some(id) => {
@@ -431,43 +392,11 @@ pub async fn page(
     ))
 }
 
-/// Personal data leaving the system (on paper or as a file) is recorded: who, when, which
-/// day and counter, how many. Never the names themselves.
-async fn record_export(
-    app: &AppState,
-    staff: &Staff,
-    action: &str,
-    detail: &str,
-) -> Result<(), WebError> {
-    audit::record(
-        &app.db,
-        &AuditEntry {
-            tenant_id: staff.tenant.id,
-            staff_user_id: Some(staff.user.id),
-            action,
-            booking_id: None,
-            detail,
-            now: app.clock.now_unix(),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 #[derive(Serialize)]
 struct SectionView {
     counter_name: String,
     rows: Vec<RowView>,
     totals: Totals,
-}
-
-fn printed_at(app: &AppState) -> String {
-    let now = app.clock.now_jst();
-    format!(
-        "{} {}",
-        format_date_with_weekday(now.date()),
-        format_hhmm(i32::from(now.hour()) * 60 + i32::from(now.minute()))
-    )
 }
 
 pub async fn print(
@@ -641,10 +570,7 @@ pub async fn csv(
         "roster_csv",
         &format!(
             "予約一覧CSV({})の出力: {} {} {}件・{}人分",
-            match encoding {
-                CsvEncoding::Utf8Bom => "UTF-8",
-                CsvEncoding::Cp932 => "Shift_JIS",
-            },
+            encoding_label(encoding),
             format_date_with_weekday(sel.day),
             sel.place_label(),
             list.len(),
@@ -652,28 +578,15 @@ pub async fn csv(
         ),
     )
     .await?;
-    let text = roster_csv::to_csv(rows);
-    let bytes = roster_csv::encode(&text, encoding);
     let which = match single {
         Some(id) => format!("counter{id}"),
         None => "all".to_string(),
     };
-    let filename = format!("roster-{}-{which}{}.csv", sel.day, encoding.file_suffix());
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(no_store(
-        (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(encoding.content_type()),
-                ),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            bytes,
-        )
-            .into_response(),
-    ))
+    Ok(csv_download(
+        rows,
+        encoding,
+        &format!("roster-{}-{which}", sel.day),
+    )?)
 }
 
 /// 来庁 / 不在 / 元に戻す from the roster, then back to the same day and counter.
@@ -684,32 +597,8 @@ pub async fn set_status(
     Form(form): Form<Params>,
 ) -> Result<Response, Denied> {
     let staff = require(&app, &jar, &slug, false).await?;
-    check_csrf(
-        &app,
-        &jar,
-        form.get("csrf").map(String::as_str).unwrap_or(""),
-    )?;
     let booking_id = id;
-    let to = param(&form, "status")
-        .and_then(NewStatus::parse)
-        .ok_or(WebError::NotFound)?;
-    let change = roster::set_status(
-        &app.db,
-        staff.tenant.id,
-        booking_id,
-        to,
-        staff.user.id,
-        (app.clock.today(), app.clock.now_unix()),
-    )
-    .await?;
-    let result = match change {
-        StatusChange::NotFound => return Err(WebError::NotFound.into()),
-        StatusChange::Changed { .. } => to.as_str(),
-        StatusChange::NotApplicable { current } if current == roster::CANCELLED => "cancelled",
-        StatusChange::NotApplicable { .. } => "stale",
-        StatusChange::NoticeRebooked => "rebooked",
-        StatusChange::BeforeTheDay { .. } => "before_the_day",
-    };
+    let result = change_status(&app, &staff, &jar, booking_id, &form).await?;
     // Only what parses goes back into the URL.
     let mut back = format!("/t/{}/staff/roster?", staff.tenant.slug);
     if let Some(day) = param(&form, "date").and_then(parse_day) {
@@ -727,47 +616,6 @@ pub async fn set_status(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn dates_are_read_as_people_type_them() {
-        assert_eq!(parse_day("2026-12-01"), Some(date!(2026 - 12 - 01)));
-        assert_eq!(parse_day("2026/12/1"), Some(date!(2026 - 12 - 01)));
-        assert_eq!(
-            parse_day("２０２６年１２月１日"),
-            Some(date!(2026 - 12 - 01))
-        );
-        assert_eq!(parse_day("20261201"), Some(date!(2026 - 12 - 01)));
-        assert_eq!(parse_day("2026-13-01"), None);
-        assert_eq!(parse_day("2026-02-30"), None);
-        assert_eq!(parse_day("tomorrow"), None);
-        assert_eq!(parse_day(""), None);
-    }
-
-    proptest::proptest! {
-        /// Any day, written as staff write dates (ISO, slashes without zeros, full-width
-        /// with 年月日, compact), reads back as that day; any other text never panics.
-        #[test]
-        fn staff_dates_read_back_in_every_writing(
-            julian in 2_400_000i32..2_500_000,
-            junk in proptest::prelude::any::<String>(),
-        ) {
-            let day = Date::from_julian_day(julian).unwrap();
-            let (y, m, d) = (day.year(), u8::from(day.month()), day.day());
-            let full_width = |s: String| -> String {
-                s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect()
-            };
-            for written in [
-                format!("{y:04}-{m:02}-{d:02}"),
-                format!("{y}/{m}/{d}"),
-                full_width(format!("{y}年{m}月{d}日")),
-                format!("{y:04}{m:02}{d:02}"),
-            ] {
-                proptest::prop_assert_eq!(parse_day(&written), Some(day), "{}", written);
-            }
-            let _ = parse_day(&junk);
-        }
-    }
 
     #[test]
     fn messages_come_only_from_fixed_codes() {
