@@ -6,4 +6,5 @@ pub mod calendar_day;
 pub mod dose;
 pub mod eligibility;
 pub mod interval;
+pub mod my_doses;
 pub mod ticket_number;
