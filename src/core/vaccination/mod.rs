@@ -7,4 +7,5 @@ pub mod dose;
 pub mod eligibility;
 pub mod interval;
 pub mod my_doses;
+pub mod open_places;
 pub mod ticket_number;

@@ -4,7 +4,13 @@
 //! calendar of ○△× days, the day's times, 連絡先, 内容確認 and 完了 (with 2件目), and the
 //! booking's 詳細, 編集 and キャンセル. The engine beneath (slots, holds, bookings) is shared
 //! with card pickup.
+pub mod book;
+pub mod choose;
+pub mod confirm;
+pub mod contact;
+pub mod hold;
 pub mod login;
+pub mod mails;
 pub mod mypage;
 pub mod terms;
 pub mod visit;
@@ -40,6 +46,32 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/t/{tenant}/vaccination/logout", post(login::logout))
         .route("/t/{tenant}/vaccination/mypage", get(mypage::show))
+        .route("/t/{tenant}/vaccination/book", get(book::start))
+        .route("/t/{tenant}/vaccination/venues", get(choose::venues_page))
+        .route(
+            "/t/{tenant}/vaccination/venues/{venue}",
+            get(choose::venue_calendar),
+        )
+        .route(
+            "/t/{tenant}/vaccination/venues/{venue}/{day}",
+            get(choose::day_times),
+        )
+        .route("/t/{tenant}/vaccination/dates", get(choose::dates_calendar))
+        .route(
+            "/t/{tenant}/vaccination/dates/{day}",
+            get(choose::date_venues),
+        )
+        .route("/t/{tenant}/vaccination/hold", post(hold::place))
+        .route("/t/{tenant}/vaccination/hold/extend", post(hold::extend))
+        .route(
+            "/t/{tenant}/vaccination/contact",
+            get(contact::show).post(contact::submit),
+        )
+        .route(
+            "/t/{tenant}/vaccination/confirm",
+            get(confirm::show).post(confirm::submit),
+        )
+        .route("/t/{tenant}/vaccination/done", get(confirm::done))
 }
 
 /// A page of this service: the municipality and its vaccination settings; 404 when the
