@@ -86,7 +86,29 @@ pub async fn require_draft(
             dose,
             rules,
         })),
-        Err(_) => Ok(to_mypage()),
+        Err(_) => {
+            // Booked meanwhile (another tab or device, a clerk), or no longer bookable: the
+            // draft ends, its hold gives the place back, and the マイページ says why.
+            let booked = super::mypage::ticket_bookings(app, &ticket)
+                .await?
+                .iter()
+                .any(|(d, _, _)| *d == dose);
+            let visit = visit_of(&mut s);
+            if let Some(hold_id) = visit.draft.as_ref().and_then(|d| d.hold_id) {
+                crate::db::holds::release(&app.db, hold_id).await?;
+            }
+            visit.draft = None;
+            let lang = Lang::current();
+            s.data.flash = Some(if booked {
+                crate::i18n::Msg::new("vx-dose-already-booked")
+                    .arg("dose", dose.label(lang))
+                    .resolve(lang)
+            } else {
+                crate::i18n::tr("vx-dose-not-bookable")
+            });
+            session::save(app, &s).await?;
+            Ok(to_mypage())
+        }
     }
 }
 

@@ -62,9 +62,11 @@ pub async fn logged_in(client: &mut Client, i: usize) -> Page {
 
 /// Every `href="{prefix}..."` in the page, in order.
 pub fn links(body: &str, prefix: &str) -> Vec<String> {
+    // Tera writes the slashes of a URL from a variable as `&#x2F;`, as a browser reads them.
+    let body = body.replace("&#x2F;", "/");
     let key = format!("href=\"{prefix}");
     let mut out = Vec::new();
-    let mut rest = body;
+    let mut rest = body.as_str();
     while let Some(i) = rest.find(&key) {
         rest = &rest[i + "href=\"".len()..];
         let end = rest.find('"').unwrap();
@@ -93,7 +95,10 @@ pub async fn hold_by_place(client: &mut Client, dose: u8) -> (Page, time::Date) 
     let venue = links(&venues.body, "/t/demo/vaccination/venues/")[0].clone();
     let calendar = client.get(&venue).await;
     assert_eq!(calendar.status, 200, "{}", calendar.text());
-    let day = links(&calendar.body, &format!("{venue}/"))[0].clone();
+    let day = links(&calendar.body, &format!("{venue}/"))
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("no day to choose on {venue}:\n{}", calendar.body));
     hold_on_day(client, &day).await
 }
 
