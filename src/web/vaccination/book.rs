@@ -64,17 +64,23 @@ pub async fn require_draft(
     jar: &CookieJar,
     tenant: &Tenant,
     settings: &Settings,
-) -> Result<Result<Booking, Response>, WebError> {
+) -> Result<Result<Booking, Box<Response>>, WebError> {
     let (mut s, ticket) = match require_login(app, jar, tenant, settings).await? {
         Login::In(s, t) => (s, t),
-        Login::Out(r) => return Ok(Err(r)),
+        Login::Out(r) => return Ok(Err(Box::new(r))),
     };
-    let to_mypage = || Err(Redirect::to(&url(tenant, "/mypage")).into_response());
+    let to_mypage = || {
+        Err(Box::new(
+            Redirect::to(&url(tenant, "/mypage")).into_response(),
+        ))
+    };
     let Some(draft) = visit_of(&mut s).draft.as_ref() else {
         return Ok(to_mypage());
     };
     if draft.booking_id.is_some() {
-        return Ok(Err(Redirect::to(&url(tenant, "/done")).into_response()));
+        return Ok(Err(Box::new(
+            Redirect::to(&url(tenant, "/done")).into_response(),
+        )));
     }
     let Some(dose) = u8::try_from(draft.dose).ok().and_then(DoseNumber::new) else {
         return Ok(to_mypage());

@@ -201,7 +201,7 @@ async fn begin(
     app: &AppState,
     slug: &str,
     jar: &CookieJar,
-) -> Result<Result<(Tenant, Settings, Booking), Response>, WebError> {
+) -> Result<Result<(Tenant, Settings, Booking), Box<Response>>, WebError> {
     let (tenant, settings) = load_service(app, slug).await?;
     Ok(require_draft(app, jar, &tenant, &settings)
         .await?
@@ -229,7 +229,7 @@ pub async fn venues_page(
 ) -> Result<Response, WebError> {
     let (tenant, settings, booking) = match begin(&app, &slug, &jar).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let (first, last) = (booking.rules.window_first, booking.rules.window_last);
     let mut views = Vec::new();
@@ -261,7 +261,7 @@ pub async fn venue_calendar(
 ) -> Result<Response, WebError> {
     let (tenant, settings, booking) = match begin(&app, &slug, &jar).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let venue = venues::find(&app.db, tenant.id, venue_id)
         .await?
@@ -301,7 +301,7 @@ pub async fn dates_calendar(
 ) -> Result<Response, WebError> {
     let (tenant, settings, booking) = match begin(&app, &slug, &jar).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let (first, last) = (booking.rules.window_first, booking.rules.window_last);
     let mut places: BTreeMap<Date, Places> = BTreeMap::new();
@@ -348,7 +348,7 @@ pub async fn date_venues(
 ) -> Result<Response, WebError> {
     let (tenant, settings, booking) = match begin(&app, &slug, &jar).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let day = parse_day(&day).ok_or(WebError::NotFound)?;
     let refusal = refusal_of(&booking.rules, day);
@@ -392,7 +392,7 @@ pub async fn day_times(
 ) -> Result<Response, WebError> {
     let (tenant, settings, booking) = match begin(&app, &slug, &jar).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let venue = venues::find(&app.db, tenant.id, venue_id)
         .await?

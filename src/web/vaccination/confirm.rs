@@ -85,7 +85,7 @@ pub async fn show(
     let (tenant, settings) = load_service(&app, &slug).await?;
     let booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     render_confirm(&app, &tenant, &settings, jar, booking, None).await
 }
@@ -101,7 +101,7 @@ pub async fn submit(
     check_csrf(&app, &jar, form.get("csrf").map_or("", String::as_str))?;
     let mut booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let Some(draft) = visit_of(&mut booking.session).draft.clone() else {
         return Ok(Redirect::to(&url(&tenant, "/mypage")).into_response());

@@ -180,7 +180,7 @@ pub async fn show(
     let (tenant, settings) = load_service(&app, &slug).await?;
     let booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     render_contact(&app, &tenant, &settings, jar, booking, BTreeMap::new()).await
 }
@@ -196,7 +196,7 @@ pub async fn submit(
     check_csrf(&app, &jar, &field("csrf"))?;
     let mut booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let contact = Contact {
         kana: field("kana"),

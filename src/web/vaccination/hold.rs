@@ -36,7 +36,7 @@ pub async fn place(
     check_csrf(&app, &jar, form.get("csrf").map_or("", String::as_str))?;
     let mut booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let slot = match form.get("slot").and_then(|s| s.parse::<i64>().ok()) {
         Some(id) => slots::find(&app.db, id).await?,
@@ -115,7 +115,7 @@ pub async fn extend(
     check_csrf(&app, &jar, form.get("csrf").map_or("", String::as_str))?;
     let mut booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let s = &mut booking.session;
     let now = app.clock.now_unix();
