@@ -102,6 +102,10 @@ pub struct ResidentData {
     /// Field errors carried over a redirect (rare: most forms re-render directly).
     #[serde(default)]
     pub errors: BTreeMap<String, String>,
+    /// The vaccination service's visit: terms agreed, the ticket logged in, the booking
+    /// being made (see `web::vaccination::visit`).
+    #[serde(default)]
+    pub vaccination: Option<crate::web::vaccination::Visit>,
 }
 
 pub struct ResidentSession {

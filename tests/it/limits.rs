@@ -13,7 +13,7 @@ const CHALLENGE: &str = "入力内容の誤りが続いたため、確認の処�
 const WRONG_BIRTHDATE: &str = "19000101";
 
 /// What /static/pow.js does: find the number, write the answer.
-fn solve(page: &Page) -> String {
+pub fn solve(page: &Page) -> String {
     let attr = |name: &str| {
         value_after(&page.body, "class=\"challenge\"", name)
             .unwrap_or_else(|| panic!("no {name} on the page:\n{}", page.text()))

@@ -34,4 +34,5 @@ mod staff_roster_scan;
 mod staff_schedule;
 mod vaccination_venues;
 mod vaccination_staff;
+mod vaccination;
 mod waiting_room;

@@ -8,4 +8,6 @@ pub mod dose;
 pub mod dose_plan;
 pub mod eligibility;
 pub mod interval;
+pub mod my_doses;
+pub mod open_places;
 pub mod ticket_number;

@@ -1,6 +1,8 @@
 //! What the resident pages of every service share: the municipality a page belongs to and
 //! the context every page starts from, and the receipt's QR code. The booking engine's
 //! words only (municipality, receipt, page): no service's own steps live here.
+pub mod hold;
+
 use axum_extra::extract::CookieJar;
 
 use crate::app::App;

@@ -1,0 +1,126 @@
+# ---- Vaccination booking, the resident's pages (templates/vaccination/, src/web/vaccination/).
+
+label-ticket-number = the ticket number
+vx-call-centre = Booking help centre
+vx-call-centre-phone = Phone
+vx-call-centre-hours = Hours
+vx-to-login = Go to the login page
+
+## Terms
+vx-terms-title = Terms of use
+vx-terms-heading = Terms of use
+vx-privacy-heading = Personal information
+vx-terms-agree = I agree to the terms of use
+vx-terms-start = Start booking
+vx-terms-not-agreed = You need to agree to the terms of use to book. Please tick "I agree to the terms of use".
+
+## Login
+vx-login-title = Log in
+vx-login-intro = Enter your ticket number and date of birth, then press "Log in".
+vx-ticket-number = Ticket number
+vx-ticket-number-hint = The 10-digit number printed on your vaccination ticket.
+vx-birthdate = Date of birth
+vx-birthdate-hint = Eight digits, year month day (for 1 April 1970: 19700401). Japanese era dates such as "S45.4.1" work too.
+vx-login-submit = Log in
+vx-ticket-not-found = No ticket matches what you entered. Please enter it again.
+vx-session-expired = You were logged out because nothing was done for a while. Please log in again.
+vx-logged-out = You have logged out.
+vx-logout = Log out
+
+## My page
+vx-mypage-title = My page
+vx-mypage-person = { $name }
+vx-mypage-doses = Your bookings
+vx-booking-id = Booking ID
+vx-booking-date = Date and time
+vx-venue = Venue
+vx-vaccine = Vaccine
+vx-dose-not-booked = Not booked yet.
+vx-dose-after-previous = Once the 1st dose is booked, you can book the 2nd.
+vx-book = Book
+vx-notice = Notices
+vx-items = What to bring
+vx-back-to-mypage = Back to my page
+vx-back = Back
+vx-dose = Dose
+vx-address = Address
+vx-directions = Directions
+vx-venue-kind = Type of venue
+vx-venue-notice = Notice from the venue
+
+## Choosing how to book
+vx-book-title = Book a vaccination
+vx-booking-dose = Booking the { $dose }
+vx-book-how = Choose how to book.
+vx-by-place = Choose by place
+vx-by-date = Choose by date
+vx-dose-not-bookable = This dose cannot be booked now. Please see your page.
+vx-mark-legend = ○: places free, △: few left, ×: full, －: cannot be booked
+vx-choose-venue = Book at { $venue }
+vx-venue-full = No times can be booked.
+vx-venue-calendar = Availability at { $venue }
+vx-calendar-intro = Choose the day you would like.
+vx-month-paging = Month shown
+vx-previous-month = ← Previous month
+vx-next-month = Next month →
+vx-date-venues = Venues on { $date }
+vx-choose-time-at = Choose a time at { $venue }
+vx-no-venues-that-day = No venue gives vaccinations on this day.
+vx-times-title = Times at { $venue } on { $date }
+vx-times-caption = Times and places left
+vx-time = Time
+vx-places-left = Left
+vx-places-n = { $n } left
+vx-choose = Choose
+vx-full = Full
+vx-no-times = No times can be booked on this day.
+vx-back-to-calendar = Back to the calendar
+
+## Hold
+vx-chosen = Your chosen time and venue
+vx-hold-held-2 = : please confirm the booking by then. After that the time is let go.
+vx-choose-again = Choose another time or venue
+
+## Contact
+vx-contact-title = Contact details
+vx-person-heading = The person to be vaccinated
+vx-person-name = Name
+vx-kana = Name in katakana
+vx-kana-hint = In katakana (for example ヤマダ タロウ).
+vx-phone = Phone number
+vx-phone-hint = With or without hyphens.
+vx-email = Email address (optional)
+vx-email-hint = If you give one, we send the booking confirmation there.
+vx-booker-heading = The person booking
+vx-booker-hint = Fill in when someone books for the person to be vaccinated.
+vx-booker-other = I am booking for someone else
+vx-booker-name = Your name
+vx-booker-name-hint = Only when you are not the person to be vaccinated.
+vx-booker-phone = Your phone number
+vx-booker-name-empty = Please enter your name.
+vx-wants-earlier = I would like an earlier day if one frees up
+vx-wants-earlier-hint = If you choose "Yes", we may contact you about moving to an earlier day when someone cancels.
+vx-wants-earlier-empty = Please choose "Yes" or "No".
+vx-yes = Yes
+vx-no = No
+vx-to-confirm = Go to confirmation
+
+## Confirmation
+vx-confirm-title = Check your booking
+vx-not-yet = Your booking is not confirmed yet.
+vx-edit-contact = Change contact details
+vx-confirm-submit = Confirm the booking
+vx-dose-already-booked = The { $dose } of this ticket is booked already. Please see your booking on your page.
+
+## Done
+vx-done-title = Your booking is complete
+vx-done-mailed = We sent a confirmation email to { $email }.
+vx-done-mypage = You can also see your booking on "My page".
+vx-done-next = You can now book the { $dose }.
+vx-second-booking = Book the second dose
+
+## Completion mail
+vx-mail-subject = [Booking confirmed] { $tenant } vaccination booking
+vx-mail-greeting = Dear { $name },
+vx-mail-intro = Your vaccination is booked. The details are below.
+vx-mail-mypage = To see, change or cancel your booking, log in to your page.
