@@ -150,13 +150,25 @@ export async function samples(browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${BASE}/dev/samples`);
-  const rows = await page.$$eval("table tbody tr", (trs) =>
+  const rows = await page.$$eval("#sample-notices tbody tr", (trs) =>
     trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())),
   );
   await context.close();
   return rows
     .filter((r) => !(r[4] ?? "").includes("番号2"))
     .map((r) => ({ number1: r[0], birth: r[1].slice(0, 8), name: r[3] }));
+}
+
+/// The demo's sample vaccination tickets: number, birthdate (8 digits), dose, note.
+export async function sampleTickets(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/dev/samples`);
+  const rows = await page.$$eval("#sample-tickets tbody tr", (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())),
+  );
+  await context.close();
+  return rows.map((r) => ({ number: r[0], birth: r[1].slice(0, 8), dose: r[2], note: r[5] }));
 }
 
 /// The newest mail to `to` whose subject contains `subject`, opened in the dev mailbox.
