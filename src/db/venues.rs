@@ -280,3 +280,41 @@ pub async fn update(
         Ok(VenueSaved::Saved)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hall() -> VenueFields {
+        VenueFields {
+            name: "デモ市文化会館".into(),
+            address: "デモ市本町1-2".into(),
+            directions: String::new(),
+            map_url: None,
+            venue_kind: "group".into(),
+            vaccine: "モデルナ".into(),
+            notice: String::new(),
+        }
+    }
+
+    #[test]
+    fn changes_name_the_vaccine_and_kind_before_and_after_and_texts_by_name() {
+        let new = VenueFields {
+            venue_kind: "clinic".into(),
+            vaccine: "ファイザー".into(),
+            notice: "駐車場はありません。".into(),
+            map_url: Some("https://example.jp/map".into()),
+            ..hall()
+        };
+        assert_eq!(
+            describe_changes(&hall(), &new),
+            vec![
+                "種別 集団接種会場→医療機関".to_string(),
+                "ワクチンの種類 「モデルナ」→「ファイザー」".to_string(),
+                "会場からのお知らせ".to_string(),
+                "地図のURL".to_string(),
+            ]
+        );
+        assert!(describe_changes(&hall(), &hall()).is_empty());
+    }
+}

@@ -202,6 +202,8 @@ async fn a_new_venue_with_hours_gets_vaccination_slots(backend: Backend) {
     pickup.assert_text("本庁舎 市民課");
     pickup.assert_no_text("東公民館");
     pickup.assert_no_text(HEALTH_CENTRE);
+    // Its closure for every counter closes the venues too, and says so.
+    pickup.assert_text("すべての窓口・接種会場");
 
     let audit = audit_details(&app, "schedule_change").await;
     assert!(

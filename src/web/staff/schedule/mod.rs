@@ -267,6 +267,12 @@ async fn render_page(
         })
         .collect();
     let names: HashMap<i64, &str> = counters.iter().map(|c| (c.id, c.name.as_str())).collect();
+    // A closure for every counter closes the vaccination venues too: say so where it applies.
+    let everywhere = if staff.offers_vaccination {
+        "すべての窓口・接種会場"
+    } else {
+        "すべての窓口"
+    };
     let closure_views: Vec<ClosureView> = closures
         .iter()
         .map(|c| ClosureView {
@@ -282,14 +288,14 @@ async fn render_page(
             },
             place: match c.counter_id {
                 Some(id) => names.get(&id).copied().unwrap_or("").to_string(),
-                None => "すべての窓口".to_string(),
+                None => everywhere.to_string(),
             },
             reason: c.reason.clone(),
         })
         .collect();
     let mut closure_places = vec![Choice {
         value: String::new(),
-        label: "すべての窓口".to_string(),
+        label: everywhere.to_string(),
     }];
     closure_places.extend(counters.iter().filter(|c| c.active).map(|c| Choice {
         value: c.id.to_string(),

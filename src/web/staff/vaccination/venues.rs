@@ -278,6 +278,7 @@ pub(super) async fn render_page(
     ctx.insert("refusal", &outcome.refusal.as_ref().map(refusal_view));
     ctx.insert("refused_message", STRANDS_BOOKINGS);
     ctx.insert("held_message", HELD_SLOTS);
+    ctx.insert("place_heading", "会場");
     Ok((status, render(app, "staff/vaccination/venues.html", &ctx)?).into_response())
 }
 
