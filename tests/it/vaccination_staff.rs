@@ -624,3 +624,57 @@ async fn choosing_another_time_lets_go_of_the_first_hold(backend: Backend) {
     assert_eq!(after[1].taken, 1);
 }
 on_both_databases!(choosing_another_time_lets_go_of_the_first_hold);
+
+async fn undoing_a_no_show_whose_dose_was_booked_again_is_refused(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let centre = venue_id(&app, CENTRE).await;
+    let mut clerk = app.staff_client("clerk1", Role::Clerk).await;
+    let ticket_path = find_ticket(&mut clerk, 5).await;
+    let confirm = hold_first(&mut clerk, &ticket_path, 1, centre, DAY).await;
+    let id = booking_id(&confirm_with(&mut clerk, &confirm, &CONTACT).await);
+    // On the day the person does not come: 不在 frees the dose, booked again for Saturday.
+    app.clock.advance(2 * 24 * 3600);
+    let mut clerk = app.staff_client("clerk2", Role::Clerk).await;
+    let roster = clerk
+        .get(&format!(
+            "/t/demo/staff/vaccination/roster?date={DAY}&venue={centre}"
+        ))
+        .await;
+    let status = |s: &'static str| {
+        [
+            ("csrf", csrf(&roster.body)),
+            ("status", s.to_string()),
+            ("date", DAY.to_string()),
+            ("venue", centre.to_string()),
+        ]
+    };
+    let path = format!("/t/demo/staff/vaccination/bookings/{id}/status");
+    let fields = status("no_show");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let missed = clerk.post_form(&path, &refs).await;
+    assert!(missed.location.unwrap().contains("result=no_show"));
+    let confirm = hold_first(&mut clerk, &ticket_path, 1, centre, "2026-12-05").await;
+    let again = booking_id(&confirm_with(&mut clerk, &confirm, &CONTACT).await);
+    assert_ne!(again, id);
+    // Undoing 不在 now would book dose 1 twice: said on the roster, nothing changed.
+    let fields = status("booked");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let undo = clerk.post_form(&path, &refs).await;
+    let to = undo
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{}", undo.text()));
+    assert!(to.contains("result=rebooked"), "{to}");
+    clerk
+        .get(&to)
+        .await
+        .assert_text("同じ接種回の新しい予約をすでにお持ちのため、予約済に戻せません。");
+    let booking = madoguchi::db::bookings::find(app.db(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.status, "no_show");
+}
+on_both_databases!(undoing_a_no_show_whose_dose_was_booked_again_is_refused);
