@@ -317,7 +317,8 @@ async fn cancel_until_the_deadline(backend: Backend) {
     let forced = late
         .post_form(
             "/t/demo/vaccination/bookings/3/cancel",
-            &[("csrf", &csrf(&detail.body))],
+            // The detail page has no form past the deadline: the token of the マイページ.
+            &[("csrf", &csrf(&mypage.body))],
         )
         .await;
     forced.assert_text("キャンセルの期限");
