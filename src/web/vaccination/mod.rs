@@ -8,6 +8,7 @@ pub mod book;
 pub mod choose;
 pub mod confirm;
 pub mod contact;
+pub mod detail;
 pub mod hold;
 pub mod login;
 pub mod mails;
@@ -72,6 +73,11 @@ pub fn routes() -> Router<AppState> {
             get(confirm::show).post(confirm::submit),
         )
         .route("/t/{tenant}/vaccination/done", get(confirm::done))
+        .route("/t/{tenant}/vaccination/bookings/{dose}", get(detail::show))
+        .route(
+            "/t/{tenant}/vaccination/bookings/{dose}/cancel",
+            get(detail::cancel_page).post(detail::cancel),
+        )
 }
 
 /// A page of this service: the municipality and its vaccination settings; 404 when the

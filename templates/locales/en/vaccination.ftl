@@ -124,3 +124,13 @@ vx-mail-subject = [Booking confirmed] { $tenant } vaccination booking
 vx-mail-greeting = Dear { $name },
 vx-mail-intro = Your vaccination is booked. The details are below.
 vx-mail-mypage = To see, change or cancel your booking, log in to your page.
+
+## Details and cancelling
+vx-detail-link = Details of the { $dose } booking
+vx-detail-title = Booking details
+vx-cancel = Cancel
+vx-cancel-title = Cancel the booking
+vx-cancel-question = Do you want to cancel?
+vx-cancel-rule = You can cancel on this site { $rule }.
+vx-cancel-closed = The deadline for cancelling ({ $rule }) has passed, so it cannot be cancelled on this site. Please call the booking help centre.
+vx-cancelled = The { $dose } booking has been cancelled.

@@ -125,3 +125,13 @@ vx-mail-subject = 【予約完了】{ $tenant } ワクチン接種予約
 vx-mail-greeting = { $name } 様
 vx-mail-intro = ワクチン接種の予約が完了しました。予約内容は次のとおりです。
 vx-mail-mypage = 予約内容の確認・変更・キャンセルは、マイページから行えます。
+
+## 詳細・キャンセル
+vx-detail-link = { $dose }の予約の詳細
+vx-detail-title = 予約の詳細
+vx-cancel = キャンセル
+vx-cancel-title = 予約のキャンセル
+vx-cancel-question = キャンセルしますか？
+vx-cancel-rule = 予約のキャンセルは{ $rule }このサイトでできます。
+vx-cancel-closed = キャンセルの期限({ $rule })を過ぎているため、このサイトではキャンセルできません。予約相談センターにお問い合わせください。
+vx-cancelled = { $dose }の予約をキャンセルしました。
