@@ -9,11 +9,13 @@ use madoguchi::db::tickets::NewTicket;
 use crate::resident::{Browser, Failure, Shared, Step, address_of, csrf, expect, expect_redirect};
 use crate::stats::Stats;
 
-/// Every `href="{prefix}…"` on the page, in order.
+/// Every `href="{prefix}…"` on the page, in order. Links written from a value are
+/// HTML-escaped by the templates (`/` as `&#x2F;`), as a browser reads them back.
 fn links(html: &str, prefix: &str) -> Vec<String> {
+    let html = html.replace("&#x2F;", "/");
     let marker = format!("href=\"{prefix}");
     let mut out = Vec::new();
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(i) = rest.find(&marker) {
         rest = &rest[i + "href=\"".len()..];
         let Some(end) = rest.find('"') else { break };
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn reads_day_links_and_time_buttons() {
         let html = r#"<a href="/t/load/vaccination/dates/2026-12-08">8</a>
-            <a href="/t/load/vaccination/dates/2026-12-09">9</a><a href="/t/x">x</a>
+            <a href="&#x2F;t&#x2F;load&#x2F;vaccination&#x2F;dates&#x2F;2026-12-09">9</a><a href="/t/x">x</a>
             <button type="submit" name="slot" value="17">選択</button>"#;
         assert_eq!(
             links(html, "/t/load/vaccination/dates/"),
