@@ -180,10 +180,7 @@ impl<C: ListColumn> ColumnMap<C> {
     /// name, which shifts every later column. One error for the whole row.
     pub fn overflow(&self, record: &csv::StringRecord, line: usize) -> Option<RowError> {
         let over = record.len() > self.width
-            && record
-                .iter()
-                .skip(self.width)
-                .any(|c| !c.trim().is_empty());
+            && record.iter().skip(self.width).any(|c| !c.trim().is_empty());
         over.then(|| RowError {
             line,
             field: WHOLE_ROW,
