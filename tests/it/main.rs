@@ -32,4 +32,5 @@ mod staff_phone;
 mod staff_roster;
 mod staff_roster_scan;
 mod staff_schedule;
+mod vaccination_tickets;
 mod waiting_room;

@@ -14,8 +14,8 @@ use time::Date;
 use super::require_vaccination;
 use crate::app::AppState;
 use crate::core::notice_import::{NAME_MAX_CHARS, check_kana};
-use crate::core::resident_input::{clean_text, format_date_ja, format_date_with_weekday};
 use crate::core::resident_input::parse_birthdate;
+use crate::core::resident_input::{clean_text, format_date_ja, format_date_with_weekday};
 use crate::core::ticket_import::parse_previous_dose;
 use crate::core::vaccination::dose::DoseNumber;
 use crate::core::vaccination::ticket_number::TicketNumber;
@@ -123,7 +123,11 @@ pub async fn list(
     } else {
         StatusCode::OK
     };
-    Ok((status, render(&app, "staff/vaccination/tickets.html", &ctx)?).into_response())
+    Ok((
+        status,
+        render(&app, "staff/vaccination/tickets.html", &ctx)?,
+    )
+        .into_response())
 }
 
 fn iso_or_empty(d: Option<Date>) -> String {
@@ -205,7 +209,10 @@ async fn render_ticket(
     ctx.insert("dose", &dose_label(ticket.dose_number));
     ctx.insert(
         "previous",
-        &ticket.previous_dose_on.map(format_date_ja).unwrap_or_default(),
+        &ticket
+            .previous_dose_on
+            .map(format_date_ja)
+            .unwrap_or_default(),
     );
     ctx.insert("name", &ticket.name);
     ctx.insert("kana", &ticket.kana);
@@ -232,7 +239,15 @@ pub async fn show(
         .await?
         .ok_or(Denied::Error(WebError::NotFound))?;
     let form = stored_form(&ticket);
-    render_ticket(&app, &staff, &ticket, form, q.done.as_deref(), StatusCode::OK).await
+    render_ticket(
+        &app,
+        &staff,
+        &ticket,
+        form,
+        q.done.as_deref(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The typed form read into a change, or the form with a message beside each wrong field.
@@ -245,7 +260,8 @@ fn read_edit(form: &Fields, today: Date) -> Result<TicketEdit, FormView> {
     );
     let birthdate = view.check(
         "birthdate",
-        parse_birthdate(t("birthdate"), today).map_err(|e| e.message().replace("誕生日", "生年月日")),
+        parse_birthdate(t("birthdate"), today)
+            .map_err(|e| e.message().replace("誕生日", "生年月日")),
     );
     let previous = view.check(
         "previous_dose",
