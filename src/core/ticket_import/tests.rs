@@ -342,13 +342,22 @@ fn whole_file_problems_are_said_in_the_ticket_lists_words() {
         ),
         "{missing}"
     );
-    // A notice list given by mistake: nothing the ticket list needs, so the header is questioned.
+    // A notice list given by mistake: its 生年月日 is a ticket column, so the header row is
+    // taken as one and only the two missing columns are named.
     let notices = file_error("番号1,番号2,生年月日\nA,B,19720415\n");
-    assert!(notices.contains("接種券番号、接種回"), "{notices}");
     assert!(
-        notices.contains("1行目が列名(見出し)の行になっているか確認してください。")
-            == !notices.contains("「生年月日」"),
+        notices.contains("必要な列がありません: 接種券番号、接種回。"),
         "{notices}"
+    );
+    assert!(
+        !notices.contains("1行目が列名(見出し)の行になっているか"),
+        "{notices}"
+    );
+    // Nothing the list knows in the first row: the header itself is questioned.
+    let headless = file_error("2026000101,19720415,1\n2026000102,19720415,1\n");
+    assert!(
+        headless.contains("1行目が列名(見出し)の行になっているか確認してください。"),
+        "{headless}"
     );
     let twice = file_error("接種券番号,券番号,生年月日,接種回\n1,2,3,4\n");
     assert_eq!(
