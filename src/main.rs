@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use madoguchi::app::Clock;
 use madoguchi::config::Settings;
 use madoguchi::db::tenants::{self, Role};
-use madoguchi::db::{Db, imports, slots};
+use madoguchi::db::{Db, imports, slots, ticket_imports};
 use madoguchi::{demo, secrets, server};
 
 // A page is built from many short-lived strings and JSON values; mimalloc's thread-local
@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: NoticesCommand,
     },
+    /// Manage vaccination tickets (接種券).
+    Tickets {
+        #[command(subcommand)]
+        command: TicketsCommand,
+    },
     /// Erase personal data past retention now: bookings visited `retention.days_after_visit`
     /// days ago or earlier are anonymised (the rows stay for statistics), expired
     /// verification links, holds and sessions are deleted. The server does this hourly;
@@ -88,6 +93,26 @@ enum NoticesCommand {
     /// same checks as the staff console. Every problem is printed as "line: column: reason";
     /// nothing is written unless the whole file is valid. A notice whose number 2 is already
     /// there is updated. Exits non-zero when the file has problems.
+    Import {
+        /// The municipality's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TicketsCommand {
+    /// Import the vaccination ticket list (接種券) from a CSV file (UTF-8 or Shift_JIS/CP932)
+    /// with the same checks as the staff console. Columns: 接種券番号 (or 券番号), 生年月日,
+    /// 接種回 (or 接種回数), and optionally 前回接種日, 氏名, フリガナ, in any order. Every
+    /// problem is printed as "line: column: reason"; nothing is written unless the whole
+    /// file is valid. A ticket whose number is already there is updated. Exits non-zero
+    /// when the file has problems or the municipality does not offer vaccination booking.
     Import {
         /// The municipality's slug.
         #[arg(long)]
@@ -356,25 +381,42 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let tenant = tenants::find_by_slug(&db, &tenant)
                 .await?
                 .with_context(|| format!("no municipality with slug {tenant}"))?;
-            // The size is checked before the file is read.
-            let size = std::fs::metadata(&file)
-                .with_context(|| format!("reading {}", file.display()))?
-                .len();
-            let max = madoguchi::core::notice_import::MAX_FILE_BYTES;
-            if size > max as u64 {
-                bail!(
-                    "{}",
-                    madoguchi::core::notice_import::FileError::TooLarge {
-                        bytes: usize::try_from(size).unwrap_or(usize::MAX),
-                        max
-                    }
-                );
-            }
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = read_list_file(&file)?;
             let outcome = imports::import_for_operator(
                 &db,
                 &tenant,
+                &bytes,
+                clock.today(),
+                clock.now_unix(),
+                dry_run,
+            )
+            .await?;
+            for line in outcome.report(&tenant.name) {
+                println!("{line}");
+            }
+            if !outcome.ok() {
+                bail!("{} was not imported", file.display());
+            }
+        }
+        Command::Tickets {
+            command:
+                TicketsCommand::Import {
+                    tenant,
+                    file,
+                    dry_run,
+                },
+        } => {
+            let tenant = tenants::find_by_slug(&db, &tenant)
+                .await?
+                .with_context(|| format!("no municipality with slug {tenant}"))?;
+            let service = madoguchi::db::vaccination::settings(&db, tenant.id)
+                .await?
+                .with_context(|| format!("{} does not offer vaccination booking", tenant.name))?;
+            let bytes = read_list_file(&file)?;
+            let outcome = ticket_imports::import_for_operator(
+                &db,
+                &tenant,
+                service.service_id,
                 &bytes,
                 clock.today(),
                 clock.now_unix(),
@@ -406,4 +448,22 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Reads an imported list, its size checked before it is read.
+fn read_list_file(file: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    let max = madoguchi::core::notice_import::MAX_FILE_BYTES;
+    if size > max as u64 {
+        bail!(
+            "{}",
+            madoguchi::core::notice_import::FileError::TooLarge {
+                bytes: usize::try_from(size).unwrap_or(usize::MAX),
+                max
+            }
+        );
+    }
+    std::fs::read(file).with_context(|| format!("reading {}", file.display()))
 }

@@ -21,3 +21,5 @@ pub mod vaccination;
 pub mod municipality_pages;
 // メールの文面 (issue 11, mails): the municipality's own wording of its mails.
 pub mod mail_wording;
+// The vaccination ticket list (issue 12, tickets): the CSV read as the notice list is.
+pub mod ticket_import;

@@ -17,8 +17,9 @@ use crate::db::notices::NewNotice;
 #[cfg(test)]
 mod line_tests;
 mod lines;
+pub mod table;
 
-use lines::LineCounter;
+pub use table::{ColumnMap, ListColumn, RowCheck, Table, read_table};
 
 /// The largest file accepted (20 MB): about 250,000 typical rows, well over the row limit.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -102,15 +103,23 @@ impl Column {
         matches!(self, Column::Number1 | Column::Number2 | Column::Birthdate)
     }
 
-    fn index(self) -> usize {
-        self as usize
-    }
-
     fn from_header(cell: &str) -> Option<Column> {
-        let key = normalise_header(cell);
-        Column::ALL
-            .into_iter()
-            .find(|c| c.aliases().iter().any(|a| normalise_header(a) == key))
+        <Column as ListColumn>::from_header(cell)
+    }
+}
+
+impl ListColumn for Column {
+    fn all() -> &'static [Column] {
+        &Column::ALL
+    }
+    fn label(self) -> &'static str {
+        Column::label(self)
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        Column::aliases(self)
+    }
+    fn required(self) -> bool {
+        Column::required(self)
     }
 }
 
@@ -123,7 +132,7 @@ pub fn normalise_header(cell: &str) -> String {
         .collect()
 }
 
-fn is_zero_width(c: char) -> bool {
+pub(crate) fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
@@ -145,13 +154,14 @@ impl fmt::Display for RowError {
 /// Field name of errors that concern the whole row rather than one column.
 pub const WHOLE_ROW: &str = "行全体";
 
-/// What a file would import. Nothing is committed while `errors` is not empty.
+/// What a file would import (notices, or the rows of another list). Nothing is committed
+/// while `errors` is not empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportPreview {
+pub struct ImportPreview<R = NewNotice> {
     /// The encoding the file was read in, for the preview ("UTF-8", "Shift_JIS(CP932)").
     pub encoding: &'static str,
     /// The rows that passed every check, in file order.
-    pub rows: Vec<NewNotice>,
+    pub rows: Vec<R>,
     pub errors: Vec<RowError>,
     /// Data rows read (blank rows not counted).
     pub data_lines: usize,
@@ -159,7 +169,7 @@ pub struct ImportPreview {
     pub ignored_columns: Vec<String>,
 }
 
-impl ImportPreview {
+impl<R> ImportPreview<R> {
     /// True when the file can be committed as it is.
     pub fn is_clean(&self) -> bool {
         self.errors.is_empty() && !self.rows.is_empty()
@@ -437,68 +447,6 @@ fn looks_mixed(bytes: &[u8]) -> bool {
     false
 }
 
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record
-        .iter()
-        .all(|f| f.chars().all(|c| c.is_whitespace() || is_zero_width(c)))
-}
-
-/// Where each known column is in the file.
-#[derive(Debug)]
-struct ColumnMap {
-    positions: [Option<usize>; 5],
-    width: usize,
-    ignored: Vec<String>,
-}
-
-impl ColumnMap {
-    fn read(header: &csv::StringRecord) -> Result<ColumnMap, FileError> {
-        let mut positions: [Option<usize>; 5] = [None; 5];
-        let mut ignored = Vec::new();
-        for (i, cell) in header.iter().enumerate() {
-            match Column::from_header(cell) {
-                Some(column) => {
-                    if let Some(first) = positions[column.index()] {
-                        return Err(FileError::DuplicateColumn {
-                            column: column.label(),
-                            first: (first + 1, header[first].replace('\u{FEFF}', "")),
-                            second: (i + 1, cell.replace('\u{FEFF}', "")),
-                        });
-                    }
-                    positions[column.index()] = Some(i);
-                }
-                None if cell.trim().is_empty() => {}
-                None => ignored.push(cell.trim().to_string()),
-            }
-        }
-        let missing: Vec<&'static str> = Column::ALL
-            .into_iter()
-            .filter(|c| c.required() && positions[c.index()].is_none())
-            .map(Column::label)
-            .collect();
-        if !missing.is_empty() {
-            return Err(FileError::MissingColumns {
-                missing,
-                found: header
-                    .iter()
-                    .map(|h| h.replace('\u{FEFF}', "").trim().to_string())
-                    .collect(),
-            });
-        }
-        Ok(ColumnMap {
-            positions,
-            width: header.len(),
-            ignored,
-        })
-    }
-
-    fn get<'r>(&self, record: &'r csv::StringRecord, column: Column) -> &'r str {
-        self.positions[column.index()]
-            .and_then(|i| record.get(i))
-            .unwrap_or("")
-    }
-}
-
 /// Reads and checks the whole file. `Err` is a problem with the file as a whole (nothing
 /// else is reported then); problems with rows are in the preview's `errors`.
 pub fn parse_notice_file(
@@ -508,61 +456,9 @@ pub fn parse_notice_file(
     today: Date,
     limits: Limits,
 ) -> Result<ImportPreview, FileError> {
-    if bytes.len() > limits.max_bytes {
-        return Err(FileError::TooLarge {
-            bytes: bytes.len(),
-            max: limits.max_bytes,
-        });
-    }
-    let decoded = decode(bytes)?;
-    if decoded
-        .text
-        .chars()
-        .all(|c| c.is_whitespace() || is_zero_width(c))
-    {
-        return Err(FileError::Empty);
-    }
-    let mut lines = LineCounter::new(&decoded.text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(decoded.text.as_bytes());
-    let mut records = reader.records();
-    // The file's own line, like the rows' (csv's line count is off for CRLF and CR files).
-    let csv_error = |lines: &mut LineCounter, e: csv::Error| FileError::Csv {
-        line: lines.line_at(e.position().map(|p| p.byte() as usize)),
-        detail: e.to_string(),
-    };
-
-    // The first row that is not blank is the header.
-    let header = loop {
-        match records.next() {
-            None => return Err(FileError::Empty),
-            Some(Err(e)) => return Err(csv_error(&mut lines, e)),
-            Some(Ok(r)) if is_blank(&r) => continue,
-            Some(Ok(r)) => break r,
-        }
-    };
-    let map = ColumnMap::read(&header)?;
-
-    // Every data row first, so an oversized file stops before any checking.
-    let mut data = Vec::new();
-    for record in records {
-        let record = record.map_err(|e| csv_error(&mut lines, e))?;
-        if is_blank(&record) {
-            continue;
-        }
-        if data.len() == limits.max_rows {
-            return Err(FileError::TooManyRows {
-                max: limits.max_rows,
-            });
-        }
-        let line = lines.line_of(&record);
-        data.push((line, record));
-    }
-    if data.is_empty() {
-        return Err(FileError::NoDataRows);
-    }
+    let table = read_table::<Column>(bytes, limits)?;
+    let map = table.map;
+    let data = table.rows;
 
     let mut rows = Vec::with_capacity(data.len());
     let mut errors = Vec::new();
@@ -590,7 +486,7 @@ pub fn parse_notice_file(
         }
     }
     Ok(ImportPreview {
-        encoding: decoded.encoding,
+        encoding: table.encoding,
         rows,
         errors,
         data_lines: data.len(),
@@ -609,33 +505,20 @@ struct Checked {
 fn check_row(
     record: &csv::StringRecord,
     line: usize,
-    map: &ColumnMap,
+    map: &ColumnMap<Column>,
     number1: &NumberFormat,
     number2: &NumberFormat,
     today: Date,
     errors: &mut Vec<RowError>,
 ) -> Checked {
-    // Cells beyond the header with something in them: usually a comma inside an unquoted
-    // name, which shifts every later column.
-    if record.len() > map.width && record.iter().skip(map.width).any(|c| !c.trim().is_empty()) {
-        errors.push(RowError {
-            line,
-            field: WHOLE_ROW,
-            reason: format!(
-                "見出しより列が多くなっています(見出しは{}列、この行は{}列)。値に「,」が含まれる場合は値を「\"」で囲んでください。",
-                map.width,
-                record.len()
-            ),
-        });
+    if let Some(overflow) = map.overflow(record, line) {
+        errors.push(overflow);
         return Checked {
             notice: None,
             number2: None,
         };
     }
-    let mut row = RowCheck {
-        line,
-        errors: Vec::new(),
-    };
+    let mut row = RowCheck::new(line);
     let n1 = row.cell(map, record, Column::Number1).and_then(|v| {
         let r = number1.parse_number(Column::Number1.label(), v);
         row.check(Column::Number1, r.map_err(|e| e.message()))
@@ -676,49 +559,8 @@ fn check_row(
     }
 }
 
-/// The errors of one row as they are found.
-struct RowCheck {
-    line: usize,
-    errors: Vec<RowError>,
-}
-
-impl RowCheck {
-    /// The cell's text, or None (with an error) when it holds a line break: a quoted value
-    /// that runs over lines, most often a quote that was never closed.
-    fn cell<'r>(
-        &mut self,
-        map: &ColumnMap,
-        record: &'r csv::StringRecord,
-        column: Column,
-    ) -> Option<&'r str> {
-        let value = map.get(record, column);
-        if value.contains(['\n', '\r']) {
-            self.errors.push(RowError {
-                line: self.line,
-                field: column.label(),
-                reason: "値の中に改行があります。「\"」の閉じ忘れがないか確認してください。"
-                    .to_string(),
-            });
-            return None;
-        }
-        Some(value)
-    }
-
-    fn check<T>(&mut self, column: Column, result: Result<T, String>) -> Option<T> {
-        result
-            .map_err(|reason| {
-                self.errors.push(RowError {
-                    line: self.line,
-                    field: column.label(),
-                    reason,
-                })
-            })
-            .ok()
-    }
-}
-
 /// Furigana is optional; when given it must be kana, and not absurdly long.
-fn check_kana(value: &str) -> Result<String, String> {
+pub fn check_kana(value: &str) -> Result<String, String> {
     if value.trim().is_empty() {
         return Ok(String::new());
     }

@@ -27,6 +27,9 @@ const PG_UPSERT_CHUNK: usize = 2_000;
 const SQLITE_UPSERT_CHUNK: usize = 10_000;
 
 pub const STATUS_PENDING: &str = "pending";
+/// `notice_imports.kind` of the notice list; the ticket list's uploads wait in the same
+/// table as `tickets` (db::ticket_imports) and every query here keeps to its own kind.
+pub const KIND_NOTICES: &str = "notices";
 pub const STATUS_COMMITTED: &str = "committed";
 
 /// One upload, without its payload.
@@ -315,6 +318,7 @@ pub async fn create_pending(
         Ok(diesel::insert_into(notice_imports::table)
             .values((
                 notice_imports::tenant_id.eq(tenant_id),
+                notice_imports::kind.eq(KIND_NOTICES),
                 notice_imports::staff_user_id.eq(staff_user_id),
                 notice_imports::encoding.eq(encoding),
                 notice_imports::file_name.eq(file_name),
@@ -335,6 +339,7 @@ pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<NoticeImpor
         Ok(notice_imports::table
             .filter(notice_imports::id.eq(id))
             .filter(notice_imports::tenant_id.eq(tenant_id))
+            .filter(notice_imports::kind.eq(KIND_NOTICES))
             .select(NoticeImport::as_select())
             .get_result(conn)
             .await
@@ -347,6 +352,7 @@ pub async fn recent(db: &Db, tenant_id: i64, limit: i64) -> Result<Vec<NoticeImp
     db_read!(db, |conn| {
         Ok(notice_imports::table
             .filter(notice_imports::tenant_id.eq(tenant_id))
+            .filter(notice_imports::kind.eq(KIND_NOTICES))
             .order(notice_imports::id.desc())
             .limit(limit)
             .select(NoticeImport::as_select())
@@ -379,6 +385,7 @@ pub async fn commit(
         Ok(notice_imports::table
             .filter(notice_imports::id.eq(id))
             .filter(notice_imports::tenant_id.eq(tenant_id))
+            .filter(notice_imports::kind.eq(KIND_NOTICES))
             .select((
                 notice_imports::status,
                 notice_imports::created_at,
@@ -408,6 +415,7 @@ pub async fn commit(
             notice_imports::table
                 .filter(notice_imports::id.eq(id))
                 .filter(notice_imports::tenant_id.eq(tenant_id))
+                .filter(notice_imports::kind.eq(KIND_NOTICES))
                 .filter(notice_imports::status.eq(STATUS_PENDING)),
         )
         .set((

@@ -7,7 +7,9 @@ use diesel_async::RunQueryDsl;
 use time::Date;
 
 use super::schema::{bookings, resident_tickets};
-use super::{Db, DbError};
+use diesel::sql_types::{BigInt, Text};
+
+use super::{Db, DbError, PgConn, SqliteConn};
 use crate::{db_read, db_write};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -45,21 +47,158 @@ pub async fn upsert_many(
     now: i64,
 ) -> Result<usize, DbError> {
     db_write!(db, |conn| {
-        let mut written = 0;
-        for row in rows {
-            written += diesel::insert_into(resident_tickets::table)
-                .values((
-                    resident_tickets::tenant_id.eq(tenant_id),
-                    resident_tickets::service_id.eq(service_id),
-                    resident_tickets::ticket_number.eq(&row.ticket_number),
-                    resident_tickets::birthdate.eq(row.birthdate),
-                    resident_tickets::dose_number.eq(row.dose_number),
-                    resident_tickets::name.eq(&row.name),
-                    resident_tickets::kana.eq(&row.kana),
-                    resident_tickets::previous_dose_on.eq(row.previous_dose_on),
-                    resident_tickets::created_at.eq(now),
-                    resident_tickets::updated_at.eq(now),
-                ))
+        conn.upsert_tickets_in(tenant_id, service_id, rows, now)
+            .await?;
+        Ok(rows.len())
+    })
+}
+
+/// Rows per INSERT on PostgreSQL: 10 bound values a row, far below its 65,535 parameters.
+const PG_UPSERT_CHUNK: usize = 2_000;
+/// Rows per INSERT on SQLite (one JSON parameter, so only memory bounds it).
+const SQLITE_UPSERT_CHUNK: usize = 10_000;
+
+#[derive(QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The steps of a ticket import whose SQL differs between the databases, as for the
+/// notice list (db::imports): "how many of these numbers are there already" in one query
+/// whatever the number of rows, and the upsert in a few large statements. Call inside a
+/// write transaction.
+pub trait TicketWrites {
+    fn count_existing_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        numbers: &[&str],
+    ) -> impl Future<Output = Result<i64, DbError>> + Send;
+
+    fn upsert_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        service_id: i64,
+        rows: &[NewTicket],
+        now: i64,
+    ) -> impl Future<Output = Result<(), DbError>> + Send;
+}
+
+fn iso_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+impl TicketWrites for SqliteConn {
+    async fn count_existing_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        numbers: &[&str],
+    ) -> Result<i64, DbError> {
+        let list = serde_json::to_string(numbers).expect("strings always serialise");
+        let row: CountRow = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM resident_tickets WHERE tenant_id = ? \
+             AND ticket_number IN (SELECT value FROM json_each(?))",
+        )
+        .bind::<BigInt, _>(tenant_id)
+        .bind::<Text, _>(list)
+        .get_result(self)
+        .await?;
+        Ok(row.n)
+    }
+
+    /// diesel cannot batch an upsert on SQLite: the rows go in as one JSON parameter per
+    /// chunk and SQLite unpacks them (dates as diesel writes them, YYYY-MM-DD; a missing
+    /// previous dose is JSON null, so NULL). `WHERE true` is SQLite's required
+    /// disambiguation of INSERT … SELECT … ON CONFLICT.
+    async fn upsert_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        service_id: i64,
+        rows: &[NewTicket],
+        now: i64,
+    ) -> Result<(), DbError> {
+        for chunk in rows.chunks(SQLITE_UPSERT_CHUNK) {
+            let json = serde_json::to_string(
+                &chunk
+                    .iter()
+                    .map(|r| {
+                        (
+                            &r.ticket_number,
+                            iso_date(r.birthdate),
+                            r.dose_number,
+                            &r.name,
+                            &r.kana,
+                            r.previous_dose_on.map(iso_date),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .expect("strings always serialise");
+            diesel::sql_query(
+                "INSERT INTO resident_tickets (tenant_id, service_id, ticket_number, birthdate, \
+                   dose_number, name, kana, previous_dose_on, created_at, updated_at) \
+                 SELECT ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+                        json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
+                        json_extract(value, '$[4]'), json_extract(value, '$[5]'), ?, ? \
+                 FROM json_each(?) WHERE true \
+                 ON CONFLICT (tenant_id, ticket_number) DO UPDATE SET \
+                   birthdate = excluded.birthdate, dose_number = excluded.dose_number, \
+                   name = excluded.name, kana = excluded.kana, \
+                   previous_dose_on = excluded.previous_dose_on, updated_at = excluded.updated_at",
+            )
+            .bind::<BigInt, _>(tenant_id)
+            .bind::<BigInt, _>(service_id)
+            .bind::<BigInt, _>(now)
+            .bind::<BigInt, _>(now)
+            .bind::<Text, _>(json)
+            .execute(self)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+impl TicketWrites for PgConn {
+    async fn count_existing_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        numbers: &[&str],
+    ) -> Result<i64, DbError> {
+        Ok(resident_tickets::table
+            .filter(resident_tickets::tenant_id.eq(tenant_id))
+            .filter(resident_tickets::ticket_number.eq_any(numbers))
+            .count()
+            .get_result(self)
+            .await?)
+    }
+
+    async fn upsert_tickets_in(
+        &mut self,
+        tenant_id: i64,
+        service_id: i64,
+        rows: &[NewTicket],
+        now: i64,
+    ) -> Result<(), DbError> {
+        for chunk in rows.chunks(PG_UPSERT_CHUNK) {
+            let values: Vec<_> = chunk
+                .iter()
+                .map(|row| {
+                    (
+                        resident_tickets::tenant_id.eq(tenant_id),
+                        resident_tickets::service_id.eq(service_id),
+                        resident_tickets::ticket_number.eq(&row.ticket_number),
+                        resident_tickets::birthdate.eq(row.birthdate),
+                        resident_tickets::dose_number.eq(row.dose_number),
+                        resident_tickets::name.eq(&row.name),
+                        resident_tickets::kana.eq(&row.kana),
+                        resident_tickets::previous_dose_on.eq(row.previous_dose_on),
+                        resident_tickets::created_at.eq(now),
+                        resident_tickets::updated_at.eq(now),
+                    )
+                })
+                .collect();
+            diesel::insert_into(resident_tickets::table)
+                .values(values)
                 .on_conflict((resident_tickets::tenant_id, resident_tickets::ticket_number))
                 .do_update()
                 .set((
@@ -71,11 +210,11 @@ pub async fn upsert_many(
                         .eq(excluded(resident_tickets::previous_dose_on)),
                     resident_tickets::updated_at.eq(excluded(resident_tickets::updated_at)),
                 ))
-                .execute(conn)
+                .execute(self)
                 .await?;
         }
-        Ok(written)
-    })
+        Ok(())
+    }
 }
 
 /// The ticket with this number in this municipality, whatever its birthdate: the caller
@@ -150,3 +289,50 @@ pub async fn active_bookings(db: &Db, ticket_id: i64) -> Result<Vec<(i64, i32, D
             .collect())
     })
 }
+
+/// What an admin may change on a ticket (the number is its identity and stays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketEdit {
+    pub birthdate: Date,
+    pub dose_number: i32,
+    pub name: String,
+    pub kana: String,
+    pub previous_dose_on: Option<Date>,
+}
+
+/// Saves an admin's change to the ticket `id` of `by`'s municipality with its audit entry
+/// (`detail`: before → after) in the same transaction. False when there is no such ticket.
+pub async fn update(
+    db: &Db,
+    by: &super::tenants::StaffAction,
+    id: i64,
+    edit: &TicketEdit,
+    detail: &str,
+) -> Result<bool, DbError> {
+    use super::audit::AuditWrites;
+    db_write!(db, |conn| {
+        let updated = diesel::update(
+            resident_tickets::table
+                .filter(resident_tickets::tenant_id.eq(by.tenant_id))
+                .filter(resident_tickets::id.eq(id)),
+        )
+        .set((
+            resident_tickets::birthdate.eq(edit.birthdate),
+            resident_tickets::dose_number.eq(edit.dose_number),
+            resident_tickets::name.eq(&edit.name),
+            resident_tickets::kana.eq(&edit.kana),
+            resident_tickets::previous_dose_on.eq(edit.previous_dose_on),
+            resident_tickets::updated_at.eq(by.now),
+        ))
+        .execute(conn)
+        .await?;
+        if updated == 0 {
+            return Ok(false);
+        }
+        conn.audit_in(&by.entry(TICKET_CHANGE, detail)).await?;
+        Ok(true)
+    })
+}
+
+/// The audit action of an admin's change to a ticket.
+pub const TICKET_CHANGE: &str = "ticket_change";

@@ -106,6 +106,8 @@ pub fn router(app: AppState) -> Router {
         .merge(staff::imports::routes())
         // The header image of 画面の文言 (1 MB) under its own limit too.
         .merge(staff::pages::upload_routes())
+        // The vaccination ticket list (20 MB, as the notice list).
+        .merge(staff::vaccination::upload_routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(lang::layer))
         // The waiting room, inside the request log (waiting pages are logged too) and

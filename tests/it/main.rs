@@ -35,4 +35,5 @@ mod staff_schedule;
 mod vaccination_venues;
 mod vaccination_staff;
 mod vaccination;
+mod vaccination_tickets;
 mod waiting_room;

@@ -65,6 +65,9 @@ fn action_label(code: &str) -> &'static str {
         // 画面の文言 (issue 11)
         "pages_change" => "画面の文言の変更",
         "header_image_change" => "ヘッダー画像の変更",
+        // 接種券 (issue 12, tickets)
+        "import_tickets" => "接種券取込",
+        "ticket_change" => "接種券の修正",
         _ => "その他",
     }
 }

@@ -92,7 +92,7 @@ fn column_help(staff: &Staff) -> Vec<ColumnHelp> {
 }
 
 #[derive(Serialize)]
-struct ImportRow {
+pub(crate) struct ImportRow {
     id: i64,
     created_at: String,
     file_name: String,
@@ -102,7 +102,7 @@ struct ImportRow {
     updated_count: Option<i32>,
 }
 
-fn import_row(i: &NoticeImport, now: i64) -> ImportRow {
+pub(crate) fn import_row(i: &NoticeImport, now: i64) -> ImportRow {
     ImportRow {
         id: i.id,
         created_at: deadline::format_deadline_ja(deadline::jst_from_unix(i.created_at)),
@@ -170,7 +170,7 @@ struct ErrorRow<'a> {
 
 /// Text fit to show: the last path component (some browsers send "C:\\…\\list.csv"), no
 /// control characters, not endlessly long.
-fn shown_file_name(name: &str) -> String {
+pub(crate) fn shown_file_name(name: &str) -> String {
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
     name.chars()
         .filter(|c| !c.is_control())
@@ -260,7 +260,7 @@ fn render_file_error(
 }
 
 /// Why the upload itself failed, in words for the person at the screen.
-fn upload_failure(e: &MultipartError) -> (StatusCode, String) {
+pub(crate) fn upload_failure(e: &MultipartError) -> (StatusCode, String) {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -276,7 +276,7 @@ fn upload_failure(e: &MultipartError) -> (StatusCode, String) {
     }
 }
 
-fn too_large(bytes: usize) -> String {
+pub(crate) fn too_large(bytes: usize) -> String {
     FileError::TooLarge {
         bytes,
         max: MAX_FILE_BYTES,
@@ -296,17 +296,17 @@ async fn read_field(field: &mut Field<'_>, max: usize) -> Result<Option<Vec<u8>>
     Ok(Some(bytes))
 }
 
-struct Upload {
-    csrf: String,
-    file: Option<(String, Vec<u8>)>,
+pub(crate) struct Upload {
+    pub csrf: String,
+    pub file: Option<(String, Vec<u8>)>,
 }
 
-enum UploadError {
+pub(crate) enum UploadError {
     TooLarge,
     Failed(MultipartError),
 }
 
-async fn read_upload(multipart: &mut Multipart) -> Result<Upload, UploadError> {
+pub(crate) async fn read_upload(multipart: &mut Multipart) -> Result<Upload, UploadError> {
     let mut upload = Upload {
         csrf: String::new(),
         file: None,

@@ -7,8 +7,16 @@ pub mod phone_confirm;
 pub mod roster;
 
 use axum::Router;
+use axum_extra::extract::CookieJar;
 
 use crate::app::AppState;
+use crate::db::vaccination::{self, Settings};
+use crate::web::error::WebError;
+use crate::web::staff::{Denied, Staff, require};
+
+// 接種券 (issue 12, tickets): the list, search, edit and import.
+pub mod ticket_import;
+pub mod tickets;
 
 // ---- venues and settings (issue 12, vx-venues) ----
 pub mod settings;
@@ -23,4 +31,29 @@ pub fn routes() -> Router<AppState> {
         .merge(roster::routes())
         .merge(phone::routes())
         .merge(booking::routes())
+        // 接種券 (issue 12, tickets)
+        .merge(tickets::routes())
+        .merge(ticket_import::routes())
+}
+
+/// Routes that take large uploads, merged outside the general body limit (web::router).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        // 接種券 (issue 12, tickets)
+        .merge(ticket_import::upload_routes())
+}
+
+/// The member of staff, as [`require`] gives them, for a municipality that offers
+/// vaccination booking; any other municipality has no such pages (404).
+pub async fn require_vaccination(
+    app: &AppState,
+    jar: &CookieJar,
+    slug: &str,
+    admin: bool,
+) -> Result<(Staff, Settings), Denied> {
+    let staff = require(app, jar, slug, admin).await?;
+    let settings = vaccination::settings(&app.db, staff.tenant.id)
+        .await?
+        .ok_or(Denied::Error(WebError::NotFound))?;
+    Ok((staff, settings))
 }
