@@ -22,6 +22,7 @@ pub mod slots;
 pub mod staff;
 pub mod tenants;
 pub mod throttle;
+pub mod ticket_bookings;
 pub mod tickets;
 pub mod vaccination;
 pub mod venues;

@@ -33,4 +33,5 @@ mod staff_roster;
 mod staff_roster_scan;
 mod staff_schedule;
 mod vaccination;
+mod vaccination_mybooking;
 mod waiting_room;

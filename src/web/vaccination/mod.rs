@@ -5,6 +5,7 @@
 //! booking's 詳細, 編集 and キャンセル. The engine beneath (slots, holds, bookings) is shared
 //! with card pickup.
 pub mod login;
+pub mod mybooking;
 pub mod mypage;
 pub mod terms;
 pub mod visit;
@@ -40,6 +41,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/t/{tenant}/vaccination/logout", post(login::logout))
         .route("/t/{tenant}/vaccination/mypage", get(mypage::show))
+        // A booking's 詳細 and キャンセル (step 8).
+        .route(
+            "/t/{tenant}/vaccination/bookings/{id}",
+            get(mybooking::show),
+        )
+        .route(
+            "/t/{tenant}/vaccination/bookings/{id}/cancel",
+            get(mybooking::confirm_page).post(mybooking::cancel),
+        )
 }
 
 /// A page of this service: the municipality and its vaccination settings; 404 when the
