@@ -130,7 +130,11 @@ async fn status(app: &TestApp, id: i64) -> String {
 }
 
 /// [はい] on 「キャンセルしますか？」 with `extra` fields.
-async fn press_yes(client: &mut Client, id: i64, extra: &[(&str, &str)]) -> crate::common::client::Page {
+async fn press_yes(
+    client: &mut Client,
+    id: i64,
+    extra: &[(&str, &str)],
+) -> crate::common::client::Page {
     let path = format!("/t/demo/vaccination/bookings/{id}/cancel");
     let page = client.get(&path).await;
     assert_eq!(page.status, 200, "{}", page.text());
@@ -150,7 +154,10 @@ async fn details_for_the_own_ticket_only(backend: Backend) {
     let mut client = app.client();
     let mypage = logged_in(&mut client, 0).await;
     let path = format!("/t/demo/vaccination/bookings/{}", made.id);
-    assert!(mypage.body.contains(&format!("href=\"{path}\"")), "詳細 link");
+    assert!(
+        mypage.body.contains(&format!("href=\"{path}\"")),
+        "詳細 link"
+    );
     let page = client.get(&path).await;
     assert_eq!(page.status, 200, "{}", page.text());
     for text in [
@@ -215,10 +222,8 @@ async fn cancel_once(backend: Backend) {
     let token = csrf(&page.body);
     let (a, b) = {
         let mut c2 = client.clone();
-        tokio::join!(
-            client.post_form(&path, &[("csrf", token.as_str())]),
-            c2.post_form(&path, &[("csrf", token.as_str())])
-        )
+        let form = [("csrf", token.as_str())];
+        tokio::join!(client.post_form(&path, &form), c2.post_form(&path, &form))
     };
     for p in [&a, &b] {
         assert_eq!(
@@ -232,7 +237,11 @@ async fn cancel_once(backend: Backend) {
     assert_eq!(taken(&app, made.slot_id).await, 0);
     let mails = app.mails_to("taro@example.jp").await;
     assert_eq!(mails.len(), 1, "one cancellation mail");
-    assert!(mails[0].subject.contains("予約取消"), "{}", mails[0].subject);
+    assert!(
+        mails[0].subject.contains("予約取消"),
+        "{}",
+        mails[0].subject
+    );
     assert!(mails[0].text.contains(&made.receipt), "{}", mails[0].text);
     let mypage = client.get("/t/demo/vaccination/mypage").await;
     mypage.assert_text("1回目の予約をキャンセルしました。");
@@ -246,9 +255,9 @@ async fn cancel_dose_one_asks_about_dose_two(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else {
         return;
     };
-    // Ticket 0 cancels both.
+    // Ticket 0 cancels both. (The library does not check the interval; the pages do.)
     let first = book(&app, 0, 1, day(10), 600, None).await;
-    let second = book(&app, 0, 2, day(31), 600, None).await;
+    let second = book(&app, 0, 2, day(26), 600, None).await;
     let mut client = app.client();
     logged_in(&mut client, 0).await;
     let asked = press_yes(&mut client, first.id, &[]).await;
@@ -256,7 +265,11 @@ async fn cancel_dose_one_asks_about_dose_two(backend: Backend) {
     asked.assert_text("2回目の予約はどうしますか？");
     asked.assert_text("2回目の予約もキャンセルする");
     asked.assert_text("2回目の予約は残す");
-    assert_eq!(status(&app, first.id).await, "booked", "nothing cancelled yet");
+    assert_eq!(
+        status(&app, first.id).await,
+        "booked",
+        "nothing cancelled yet"
+    );
     let token = csrf(&asked.body);
     let path = format!("/t/demo/vaccination/bookings/{}/cancel", first.id);
     let done = client
@@ -269,7 +282,7 @@ async fn cancel_dose_one_asks_about_dose_two(backend: Backend) {
 
     // Ticket 1 keeps dose 2.
     let first = book(&app, 1, 1, day(10), 630, None).await;
-    let second = book(&app, 1, 2, day(31), 630, None).await;
+    let second = book(&app, 1, 2, day(26), 630, None).await;
     let mut client = app.client();
     logged_in(&mut client, 1).await;
     press_yes(&mut client, first.id, &[]).await;
@@ -309,7 +322,10 @@ async fn past_the_deadline(backend: Backend) {
         let refused = client
             .post_form(&format!("{path}/cancel"), &[("csrf", t.as_str())])
             .await;
-        assert_ne!(refused.location.as_deref(), Some("/t/demo/vaccination/mypage"));
+        assert_ne!(
+            refused.location.as_deref(),
+            Some("/t/demo/vaccination/mypage")
+        );
     }
     assert_eq!(status(&app, made.id).await, "booked");
     assert_eq!(taken(&app, made.slot_id).await, 1);

@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(plan(d(1), &[d(1)], None), p);
         assert_eq!(plan(d(2), &[d(1), d(2)], None), p);
         // An answer that was not asked for changes nothing.
-        assert_eq!(plan(d(2), &[d(1), d(2)], Some(NextDoseChoice::CancelToo)), p);
+        assert_eq!(
+            plan(d(2), &[d(1), d(2)], Some(NextDoseChoice::CancelToo)),
+            p
+        );
         assert_eq!(plan(d(1), &[d(1), d(3)], None), p);
     }
 
@@ -112,7 +115,10 @@ mod tests {
 
     #[test]
     fn the_form_values() {
-        assert_eq!(NextDoseChoice::parse("cancel"), Some(NextDoseChoice::CancelToo));
+        assert_eq!(
+            NextDoseChoice::parse("cancel"),
+            Some(NextDoseChoice::CancelToo)
+        );
         assert_eq!(NextDoseChoice::parse("keep"), Some(NextDoseChoice::Keep));
         assert_eq!(NextDoseChoice::parse(""), None);
         assert_eq!(NextDoseChoice::parse("Cancel"), None);

@@ -265,7 +265,9 @@ pub async fn cancel(
     }
     if cancelled {
         let lang = Lang::current();
-        let mut flash = Msg::new("vx-mb-cancelled").arg("dose", dose.label(lang)).resolve(lang);
+        let mut flash = Msg::new("vx-mb-cancelled")
+            .arg("dose", dose.label(lang))
+            .resolve(lang);
         if next_loses_base && let Some(n) = dose.next() {
             flash.push(' ');
             flash.push_str(
