@@ -24,6 +24,7 @@ pub mod slots;
 pub mod staff;
 pub mod tenants;
 pub mod throttle;
+pub mod ticket_bookings;
 pub mod ticket_imports;
 pub mod tickets;
 pub mod vaccination;

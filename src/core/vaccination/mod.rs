@@ -3,6 +3,8 @@
 //! availability marks and the month calendar beneath it are the booking engine's
 //! (`core::availability`, `core::month_calendar`) and know nothing of vaccination.
 pub mod calendar_day;
+// 予約のキャンセル (issue 12, resident step 8)
+pub mod cancel_plan;
 pub mod dose;
 // Console's vaccination pages (issue 12, staff part): which doses a ticket may book now.
 pub mod dose_plan;

@@ -8,10 +8,10 @@ pub mod book;
 pub mod choose;
 pub mod confirm;
 pub mod contact;
-pub mod detail;
 pub mod hold;
 pub mod login;
 pub mod mails;
+pub mod mybooking;
 pub mod mypage;
 pub mod terms;
 pub mod visit;
@@ -73,10 +73,14 @@ pub fn routes() -> Router<AppState> {
             get(confirm::show).post(confirm::submit),
         )
         .route("/t/{tenant}/vaccination/done", get(confirm::done))
-        .route("/t/{tenant}/vaccination/bookings/{dose}", get(detail::show))
+        // A booking's 詳細 and キャンセル (step 8).
         .route(
-            "/t/{tenant}/vaccination/bookings/{dose}/cancel",
-            get(detail::cancel_page).post(detail::cancel),
+            "/t/{tenant}/vaccination/bookings/{id}",
+            get(mybooking::show),
+        )
+        .route(
+            "/t/{tenant}/vaccination/bookings/{id}/cancel",
+            get(mybooking::confirm_page).post(mybooking::cancel),
         )
 }
 

@@ -125,12 +125,40 @@ vx-mail-greeting = Dear { $name },
 vx-mail-intro = Your vaccination is booked. The details are below.
 vx-mail-mypage = To see, change or cancel your booking, log in to your page.
 
-## Details and cancelling
-vx-detail-link = Details of the { $dose } booking
-vx-detail-title = Booking details
-vx-cancel = Cancel
-vx-cancel-title = Cancel the booking
-vx-cancel-question = Do you want to cancel?
-vx-cancel-rule = You can cancel on this site { $rule }.
-vx-cancel-closed = The deadline for cancelling ({ $rule }) has passed, so it cannot be cancelled on this site. Please call the booking help centre.
-vx-cancelled = The { $dose } booking has been cancelled.
+## Booking details and cancellation (issue 12, resident step 8: the booking's pages from My page)
+vx-mb-booking-details = Details
+vx-mb-detail-title = Booking details
+vx-mb-dose = Dose
+vx-mb-venue-notice = Notice from the venue
+vx-mb-contact-kana = Name (katakana)
+vx-mb-contact-phone = Phone number
+vx-mb-contact-email = Email address
+vx-mb-none = None
+vx-mb-booker = Booked by
+vx-mb-wants-earlier = Earlier date wanted
+vx-mb-wants-earlier-yes = Yes
+vx-mb-wants-earlier-no = No
+vx-mb-change-until = You can change or cancel this booking { $rule } (until { $deadline }).
+vx-mb-change-closed = The deadline ({ $rule }) has passed, so this booking can no longer be changed or cancelled on this site. Please call the booking call centre.
+vx-mb-edit = Change
+vx-mb-cancel = Cancel
+vx-mb-back-to-mypage = Back to My page
+vx-mb-cancel-title = Cancel the booking
+vx-mb-cancel-question = Do you want to cancel this booking?
+vx-mb-yes = Yes
+vx-mb-no = No
+vx-mb-cancel-next-question = What should happen to the booking of the { $dose }?
+vx-mb-cancel-next-why = The day of the { $dose } was chosen counting the interval from this booking's day.
+vx-mb-cancel-next-too = Cancel the booking of the { $dose } too
+vx-mb-cancel-next-keep = Keep the booking of the { $dose }
+vx-mb-cancelled = The booking of the { $dose } has been cancelled.
+vx-mb-cancel-kept-next = The booking of the { $dose } is kept, but the booking its interval was counted from is gone. Please check with the booking call centre that its day is still right.
+vx-mb-mail-cancelled-subject = [Booking cancelled] { $tenant } vaccination booking
+vx-mb-mail-cancelled-body =
+    The following vaccination booking has been cancelled.
+    Booking ID: { $receipt }
+    Dose: { $dose }
+    Date and time: { $when }
+    Venue: { $venue }
+    To book again, use My page on the booking site.
+    If you did not cancel this booking, please contact the booking call centre of { $tenant }.

@@ -126,12 +126,44 @@ vx-mail-greeting = { $name } 様
 vx-mail-intro = ワクチン接種の予約が完了しました。予約内容は次のとおりです。
 vx-mail-mypage = 予約内容の確認・変更・キャンセルは、マイページから行えます。
 
-## 詳細・キャンセル
-vx-detail-link = { $dose }の予約の詳細
-vx-detail-title = 予約の詳細
-vx-cancel = キャンセル
-vx-cancel-title = 予約のキャンセル
-vx-cancel-question = キャンセルしますか？
-vx-cancel-rule = 予約のキャンセルは{ $rule }このサイトでできます。
-vx-cancel-closed = キャンセルの期限({ $rule })を過ぎているため、このサイトではキャンセルできません。予約相談センターにお問い合わせください。
-vx-cancelled = { $dose }の予約をキャンセルしました。
+## 予約詳細・キャンセル (issue 12, resident step 8: the booking's pages from the マイページ)
+vx-mb-booking-details = 詳細
+vx-mb-detail-title = 予約詳細
+vx-mb-dose = 接種回
+vx-mb-venue-notice = 会場からのお知らせ
+vx-mb-contact-kana = お名前(カナ)
+vx-mb-contact-phone = 電話番号
+vx-mb-contact-email = メールアドレス
+vx-mb-none = なし
+vx-mb-booker = 予約者
+vx-mb-wants-earlier = 接種日の繰上げ希望
+vx-mb-wants-earlier-yes = 希望する
+vx-mb-wants-earlier-no = 希望しない
+vx-mb-change-until = 予約の変更・キャンセルは{ $rule }({ $deadline }まで)できます。
+vx-mb-change-closed = { $rule }を過ぎたため、このサイトでは変更・キャンセルできません。変更・キャンセルは予約相談センターへお電話ください。
+vx-mb-edit = 編集
+vx-mb-cancel = キャンセル
+vx-mb-back-to-mypage = マイページへ戻る
+vx-mb-cancel-title = 予約のキャンセル
+vx-mb-cancel-question = キャンセルしますか？
+vx-mb-yes = はい
+vx-mb-no = いいえ
+vx-mb-cancel-next-question = { $dose }の予約はどうしますか？
+vx-mb-cancel-next-why = { $dose }の接種日は、この予約の接種日から間隔をあけて決めています。
+vx-mb-cancel-next-too = { $dose }の予約もキャンセルする
+vx-mb-cancel-next-keep = { $dose }の予約は残す
+vx-mb-cancelled = { $dose }の予約をキャンセルしました。
+vx-mb-cancel-kept-next = { $dose }の予約は残っていますが、接種間隔の基準となる前回の予約がなくなりました。{ $dose }の接種日で問題ないか、予約相談センターへご確認ください。
+vx-mb-mail-cancelled-subject = 【予約取消通知メール】{ $tenant } ワクチン接種予約
+vx-mb-mail-cancelled-body =
+    次のワクチン接種の予約をキャンセルしました。
+    ■予約ID
+    { $receipt }
+    ■接種回
+    { $dose }
+    ■キャンセルした予約の接種日時
+    { $when }
+    ■接種会場
+    { $venue }
+    改めて予約される場合は、予約サイトのマイページから予約してください。
+    ご自身でキャンセルした覚えがない場合は、{ $tenant }の予約相談センターまでご連絡ください。

@@ -6,7 +6,7 @@ use time::Duration;
 use super::{
     day_of, hold_by_place, links, logged_in, press_confirm, send_contact, ticket, to_confirm,
 };
-use crate::common::{Backend, TestApp, csrf};
+use crate::common::{Backend, TestApp};
 use crate::on_both_databases;
 
 async fn ticket_id(app: &TestApp, i: usize) -> i64 {
@@ -294,87 +294,3 @@ async fn racing_confirmations_book_one_dose(backend: Backend) {
     assert_eq!(crate::common::rows::taken_mismatches(app.db()).await, 0);
 }
 on_both_databases!(racing_confirmations_book_one_dose);
-
-/// 詳細 → キャンセル: 「キャンセルしますか？」 → はい cancels until the deadline
-/// (「予約日の3日前まで」) and gives the place back; past it the page says so and shows the
-/// call centre, and a forced POST cancels nothing.
-async fn cancel_until_the_deadline(backend: Backend) {
-    let Some(app) = TestApp::with_demo(backend).await else {
-        return;
-    };
-    // Booked for the first day (Thursday 3 December): already past 「3日前まで」.
-    let mut late = app.client();
-    logged_in(&mut late, 13).await;
-    let (contact, day) = hold_by_place(&mut late, 3).await;
-    assert_eq!(day, app.clock.today() + Duration::days(2));
-    let confirm = to_confirm(&mut late, &contact, "").await;
-    press_confirm(&mut late, &confirm).await;
-    let mypage = late.get("/t/demo/vaccination/mypage").await;
-    assert!(mypage.body.contains("/t/demo/vaccination/bookings/3\""));
-    let detail = late.get("/t/demo/vaccination/bookings/3").await;
-    detail.assert_text("キャンセルの期限(予約日の3日前まで)を過ぎているため");
-    detail.assert_text("0120-000-000");
-    let forced = late
-        .post_form(
-            "/t/demo/vaccination/bookings/3/cancel",
-            // The detail page has no form past the deadline: the token of the マイページ.
-            &[("csrf", &csrf(&mypage.body))],
-        )
-        .await;
-    forced.assert_text("キャンセルの期限");
-    assert_eq!(
-        tickets::active_bookings(app.db(), ticket_id(&app, 13).await)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-
-    // A week ahead: cancelled.
-    let mut early = app.client();
-    logged_in(&mut early, 4).await;
-    early.get("/t/demo/vaccination/book?dose=1").await;
-    let venues = early.get("/t/demo/vaccination/venues").await;
-    let venue = links(&venues.body, "/t/demo/vaccination/venues/")[0].clone();
-    let cal = early.get(&venue).await;
-    let later = links(&cal.body, &format!("{venue}/"))
-        .into_iter()
-        .find(|l| day_of(l) >= app.clock.today() + Duration::days(7))
-        .unwrap();
-    let (contact, _) = super::hold_on_day(&mut early, &later).await;
-    let confirm = to_confirm(&mut early, &contact, "").await;
-    press_confirm(&mut early, &confirm).await;
-    let detail = early.get("/t/demo/vaccination/bookings/1").await;
-    detail.assert_text("予約のキャンセルは予約日の3日前までこのサイトでできます。");
-    let ask = early.get("/t/demo/vaccination/bookings/1/cancel").await;
-    ask.assert_text("キャンセルしますか？");
-    let done = early
-        .post_form(
-            "/t/demo/vaccination/bookings/1/cancel",
-            &[("csrf", &csrf(&ask.body))],
-        )
-        .await;
-    assert_eq!(done.location.as_deref(), Some("/t/demo/vaccination/mypage"));
-    let mypage = early.get("/t/demo/vaccination/mypage").await;
-    mypage.assert_text("1回目の予約をキャンセルしました。");
-    assert!(mypage.body.contains("/vaccination/book?dose=1"));
-    assert!(
-        tickets::active_bookings(app.db(), ticket_id(&app, 4).await)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(crate::common::rows::taken_mismatches(app.db()).await, 0);
-    // Another login cannot reach it: the URL names a dose of its own ticket only.
-    let mut other = app.client();
-    logged_in(&mut other, 15).await;
-    assert_eq!(
-        other
-            .get("/t/demo/vaccination/bookings/3")
-            .await
-            .location
-            .as_deref(),
-        Some("/t/demo/vaccination/mypage")
-    );
-}
-on_both_databases!(cancel_until_the_deadline);

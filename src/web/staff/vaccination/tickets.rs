@@ -220,7 +220,11 @@ async fn render_ticket(
     ctx.insert("form", &form);
     ctx.insert("error_summary", &summary);
     ctx.insert("done", &done_message(done));
-    Ok((status, render(app, "staff/vaccination/ticket_record.html", &ctx)?).into_response())
+    Ok((
+        status,
+        render(app, "staff/vaccination/ticket_record.html", &ctx)?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
