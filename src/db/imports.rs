@@ -304,28 +304,56 @@ pub async fn create_pending(
     rows: &[NewNotice],
     now: i64,
 ) -> Result<i64, DbError> {
-    let payload = encode_payload(rows);
-    let row_count = i32::try_from(rows.len()).unwrap_or(i32::MAX);
+    let upload = PendingUpload {
+        kind: KIND_NOTICES,
+        tenant_id,
+        staff_user_id,
+        encoding,
+        file_name,
+        row_count: rows.len(),
+        payload: encode_payload(rows),
+        now,
+    };
+    create_pending_upload(db, &upload).await
+}
+
+/// A validated upload of one list (`kind`: notices or tickets) with its encoded rows.
+pub struct PendingUpload<'a> {
+    pub kind: &'static str,
+    pub tenant_id: i64,
+    pub staff_user_id: Option<i64>,
+    pub encoding: &'a str,
+    pub file_name: &'a str,
+    pub row_count: usize,
+    pub payload: String,
+    pub now: i64,
+}
+
+/// Stores `upload` in `notice_imports` under its kind and drops the tenant's uploads of
+/// that kind never committed within [`PENDING_TTL_SECS`]: what both lists' imports do.
+pub async fn create_pending_upload(db: &Db, upload: &PendingUpload<'_>) -> Result<i64, DbError> {
+    let row_count = i32::try_from(upload.row_count).unwrap_or(i32::MAX);
     db_write!(db, |conn| {
         diesel::delete(
             notice_imports::table
-                .filter(notice_imports::tenant_id.eq(tenant_id))
+                .filter(notice_imports::tenant_id.eq(upload.tenant_id))
+                .filter(notice_imports::kind.eq(upload.kind))
                 .filter(notice_imports::status.eq(STATUS_PENDING))
-                .filter(notice_imports::created_at.lt(now - PENDING_TTL_SECS)),
+                .filter(notice_imports::created_at.lt(upload.now - PENDING_TTL_SECS)),
         )
         .execute(conn)
         .await?;
         Ok(diesel::insert_into(notice_imports::table)
             .values((
-                notice_imports::tenant_id.eq(tenant_id),
-                notice_imports::kind.eq(KIND_NOTICES),
-                notice_imports::staff_user_id.eq(staff_user_id),
-                notice_imports::encoding.eq(encoding),
-                notice_imports::file_name.eq(file_name),
+                notice_imports::tenant_id.eq(upload.tenant_id),
+                notice_imports::kind.eq(upload.kind),
+                notice_imports::staff_user_id.eq(upload.staff_user_id),
+                notice_imports::encoding.eq(upload.encoding),
+                notice_imports::file_name.eq(upload.file_name),
                 notice_imports::row_count.eq(row_count),
-                notice_imports::payload.eq(&payload),
+                notice_imports::payload.eq(&upload.payload),
                 notice_imports::status.eq(STATUS_PENDING),
-                notice_imports::created_at.eq(now),
+                notice_imports::created_at.eq(upload.now),
             ))
             .returning(notice_imports::id)
             .get_result(conn)
@@ -333,13 +361,23 @@ pub async fn create_pending(
     })
 }
 
-/// The tenant's import with this id (None for another tenant's).
+/// The tenant's notice import with this id (None for another tenant's, or a ticket import).
 pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<NoticeImport>, DbError> {
+    find_of_kind(db, KIND_NOTICES, tenant_id, id).await
+}
+
+/// The tenant's import of `kind` with this id.
+pub async fn find_of_kind(
+    db: &Db,
+    kind: &'static str,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<NoticeImport>, DbError> {
     db_read!(db, |conn| {
         Ok(notice_imports::table
             .filter(notice_imports::id.eq(id))
             .filter(notice_imports::tenant_id.eq(tenant_id))
-            .filter(notice_imports::kind.eq(KIND_NOTICES))
+            .filter(notice_imports::kind.eq(kind))
             .select(NoticeImport::as_select())
             .get_result(conn)
             .await
@@ -347,12 +385,22 @@ pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<NoticeImpor
     })
 }
 
-/// The tenant's newest imports.
+/// The tenant's newest notice imports.
 pub async fn recent(db: &Db, tenant_id: i64, limit: i64) -> Result<Vec<NoticeImport>, DbError> {
+    recent_of_kind(db, KIND_NOTICES, tenant_id, limit).await
+}
+
+/// The tenant's newest imports of `kind`.
+pub async fn recent_of_kind(
+    db: &Db,
+    kind: &'static str,
+    tenant_id: i64,
+    limit: i64,
+) -> Result<Vec<NoticeImport>, DbError> {
     db_read!(db, |conn| {
         Ok(notice_imports::table
             .filter(notice_imports::tenant_id.eq(tenant_id))
-            .filter(notice_imports::kind.eq(KIND_NOTICES))
+            .filter(notice_imports::kind.eq(kind))
             .order(notice_imports::id.desc())
             .limit(limit)
             .select(NoticeImport::as_select())

@@ -8,7 +8,8 @@ use time::Date;
 
 use super::audit::{AuditEntry, AuditWrites};
 use super::imports::{
-    CommitOutcome, ImportCounts, NoticeImport, PENDING_TTL_SECS, STATUS_COMMITTED, STATUS_PENDING,
+    CommitOutcome, ImportCounts, NoticeImport, PENDING_TTL_SECS, PendingUpload, STATUS_COMMITTED,
+    STATUS_PENDING, create_pending_upload, find_of_kind, recent_of_kind,
 };
 use super::schema::notice_imports;
 use super::tenants::Tenant;
@@ -99,8 +100,8 @@ pub async fn preview_counts(
     Ok(counts(rows.len(), existing))
 }
 
-/// Keeps a validated upload until it is committed; drops this tenant's uploads that were
-/// never committed within [`PENDING_TTL_SECS`]. Returns the new import's id.
+/// Keeps a validated upload until it is committed (see [`super::imports::create_pending_upload`]).
+/// Returns the new import's id.
 pub async fn create_pending(
     db: &Db,
     tenant_id: i64,
@@ -110,62 +111,27 @@ pub async fn create_pending(
     rows: &[NewTicket],
     now: i64,
 ) -> Result<i64, DbError> {
-    let payload = encode_payload(rows);
-    let row_count = i32::try_from(rows.len()).unwrap_or(i32::MAX);
-    db_write!(db, |conn| {
-        diesel::delete(
-            notice_imports::table
-                .filter(notice_imports::tenant_id.eq(tenant_id))
-                .filter(notice_imports::kind.eq(KIND_TICKETS))
-                .filter(notice_imports::status.eq(STATUS_PENDING))
-                .filter(notice_imports::created_at.lt(now - PENDING_TTL_SECS)),
-        )
-        .execute(conn)
-        .await?;
-        Ok(diesel::insert_into(notice_imports::table)
-            .values((
-                notice_imports::tenant_id.eq(tenant_id),
-                notice_imports::kind.eq(KIND_TICKETS),
-                notice_imports::staff_user_id.eq(staff_user_id),
-                notice_imports::encoding.eq(encoding),
-                notice_imports::file_name.eq(file_name),
-                notice_imports::row_count.eq(row_count),
-                notice_imports::payload.eq(&payload),
-                notice_imports::status.eq(STATUS_PENDING),
-                notice_imports::created_at.eq(now),
-            ))
-            .returning(notice_imports::id)
-            .get_result(conn)
-            .await?)
-    })
+    let upload = PendingUpload {
+        kind: KIND_TICKETS,
+        tenant_id,
+        staff_user_id,
+        encoding,
+        file_name,
+        row_count: rows.len(),
+        payload: encode_payload(rows),
+        now,
+    };
+    create_pending_upload(db, &upload).await
 }
 
 /// The tenant's ticket import with this id (None for another tenant's, or a notice import).
 pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<NoticeImport>, DbError> {
-    db_read!(db, |conn| {
-        Ok(notice_imports::table
-            .filter(notice_imports::id.eq(id))
-            .filter(notice_imports::tenant_id.eq(tenant_id))
-            .filter(notice_imports::kind.eq(KIND_TICKETS))
-            .select(NoticeImport::as_select())
-            .get_result(conn)
-            .await
-            .optional()?)
-    })
+    find_of_kind(db, KIND_TICKETS, tenant_id, id).await
 }
 
 /// The tenant's newest ticket imports.
 pub async fn recent(db: &Db, tenant_id: i64, limit: i64) -> Result<Vec<NoticeImport>, DbError> {
-    db_read!(db, |conn| {
-        Ok(notice_imports::table
-            .filter(notice_imports::tenant_id.eq(tenant_id))
-            .filter(notice_imports::kind.eq(KIND_TICKETS))
-            .order(notice_imports::id.desc())
-            .limit(limit)
-            .select(NoticeImport::as_select())
-            .load(conn)
-            .await?)
-    })
+    recent_of_kind(db, KIND_TICKETS, tenant_id, limit).await
 }
 
 /// Commits a previewed upload: every ticket or none, the audit entry in the same
