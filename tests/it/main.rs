@@ -33,6 +33,7 @@ mod staff_roster;
 mod staff_roster_scan;
 mod staff_schedule;
 mod vaccination;
+mod vaccination_change;
 mod vaccination_mybooking;
 mod vaccination_staff;
 mod vaccination_tickets;

@@ -12,21 +12,21 @@ use crate::common::{Backend, TestApp, csrf};
 use crate::on_both_databases;
 use crate::vaccination::{logged_in, ticket};
 
-const VENUE: &str = "デモ市保健センター";
+pub const VENUE: &str = "デモ市保健センター";
 
-fn day(d: u8) -> Date {
+pub fn day(d: u8) -> Date {
     Date::from_calendar_date(2026, Month::December, d).unwrap()
 }
 
 /// A booked dose: its id, receipt and the slot it took.
-struct Made {
-    id: i64,
-    receipt: String,
-    slot_id: i64,
+pub struct Made {
+    pub id: i64,
+    pub receipt: String,
+    pub slot_id: i64,
 }
 
 /// Books demo ticket `i`'s `dose` at `VENUE` on `on` at `start_min`, through the library.
-async fn book(
+pub async fn book(
     app: &TestApp,
     i: usize,
     dose: i32,
@@ -121,11 +121,11 @@ async fn book(
     }
 }
 
-async fn taken(app: &TestApp, slot_id: i64) -> i32 {
+pub async fn taken(app: &TestApp, slot_id: i64) -> i32 {
     slots::find(app.db(), slot_id).await.unwrap().unwrap().taken
 }
 
-async fn status(app: &TestApp, id: i64) -> String {
+pub async fn status(app: &TestApp, id: i64) -> String {
     bookings::find(app.db(), id).await.unwrap().unwrap().status
 }
 

@@ -21,6 +21,9 @@ pub struct DayRules {
     /// The ticket's dose interval; [`Eligibility::AnyDay`] to show availability without a
     /// ticket (「接種場所の絞り込み」).
     pub eligibility: Eligibility,
+    /// The last day a moved booking may take so that the next dose keeps its interval
+    /// (`change_days`); `None` when booking anew or nothing is booked after it.
+    pub latest: Option<Date>,
     pub thresholds: MarkThresholds,
 }
 
@@ -43,7 +46,12 @@ impl DayRules {
             .eligibility
             .check_in_window(day, self.window_first, self.window_last)
         {
-            Ok(()) => DayStatus::Open(self.thresholds.mark(places)),
+            Ok(()) => match self.latest {
+                Some(last_allowed) if day > last_allowed => {
+                    DayStatus::Refused(DayRefusal::TooLateForNext { last_allowed })
+                }
+                _ => DayStatus::Open(self.thresholds.mark(places)),
+            },
             Err(refusal) => DayStatus::Refused(refusal),
         }
     }
@@ -51,7 +59,16 @@ impl DayRules {
     /// The days the calendar pages over for this ticket (its first month is the one shown
     /// first), or why there are none. See [`Eligibility::within`].
     pub fn bookable_range(&self) -> Result<(Date, Date), DayRefusal> {
-        self.eligibility.within(self.window_first, self.window_last)
+        let (first, last) = self
+            .eligibility
+            .within(self.window_first, self.window_last)?;
+        match self.latest {
+            Some(last_allowed) if last_allowed < first => {
+                Err(DayRefusal::TooLateForNext { last_allowed })
+            }
+            Some(last_allowed) => Ok((first, last.min(last_allowed))),
+            None => Ok((first, last)),
+        }
     }
 }
 
@@ -97,6 +114,12 @@ impl DayStatus {
                         "接種間隔のため予約できません",
                         "Too soon after the previous dose",
                     ),
+                    DayRefusal::TooLateForNext { .. } => (
+                        "too-late-for-next",
+                        "－",
+                        "次の回との接種間隔のため選べません",
+                        "Too close to the next dose's booking",
+                    ),
                     DayRefusal::PreviousDoseUnknown => (
                         "previous-dose-unknown",
                         "－",
@@ -119,7 +142,8 @@ impl DayStatus {
 }
 
 /// A calendar cell ready for a template. `code` is a stable name for CSS and tests
-/// ("plenty", "few", "full", "closed", "outside", "too-early", "previous-dose-unknown");
+/// ("plenty", "few", "full", "closed", "outside", "too-early", "too-late-for-next",
+/// "previous-dose-unknown");
 /// `label` is what a screen reader says beside the `aria-hidden` symbol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DayView {
@@ -144,8 +168,44 @@ mod tests {
             window_first: date!(2027 - 01 - 10),
             window_last: date!(2027 - 03 - 10),
             eligibility,
+            latest: None,
             thresholds: MarkThresholds::default(),
         }
+    }
+
+    #[test]
+    fn a_moved_booking_refuses_days_past_the_next_doses_limit() {
+        let r = DayRules {
+            latest: Some(date!(2027 - 02 - 01)),
+            ..rules(Eligibility::AnyDay)
+        };
+        let free = Places::new(5, 10);
+        assert!(r.status(date!(2027 - 02 - 01), free).is_choosable());
+        assert_eq!(
+            r.status(date!(2027 - 02 - 02), free),
+            DayStatus::Refused(DayRefusal::TooLateForNext {
+                last_allowed: date!(2027 - 02 - 01)
+            })
+        );
+        // The window still comes first: a past day is outside, not too late.
+        assert_eq!(
+            r.status(date!(2027 - 01 - 01), free),
+            DayStatus::Refused(DayRefusal::OutsideWindow)
+        );
+        assert_eq!(
+            r.bookable_range(),
+            Ok((date!(2027 - 01 - 10), date!(2027 - 02 - 01)))
+        );
+        let none_left = DayRules {
+            latest: Some(date!(2027 - 01 - 05)),
+            ..rules(Eligibility::AnyDay)
+        };
+        assert_eq!(
+            none_left.bookable_range(),
+            Err(DayRefusal::TooLateForNext {
+                last_allowed: date!(2027 - 01 - 05)
+            })
+        );
     }
 
     fn interval_rules() -> IntervalRules {

@@ -31,6 +31,9 @@ pub enum DayRefusal {
     TooEarly { first_allowed: Date },
     /// The previous dose's date is needed and not known.
     PreviousDoseUnknown,
+    /// Moving a booking to this day would leave the next dose's booking too early for its
+    /// interval (編集 of 1回目 with 2回目 booked): `last_allowed` is the last day that keeps it.
+    TooLateForNext { last_allowed: Date },
 }
 
 impl DayRefusal {
@@ -59,6 +62,14 @@ impl DayRefusal {
             (DayRefusal::PreviousDoseUnknown, Lang::En) => {
                 "The date of your previous dose is not on record, so the days you may book cannot be worked out. Please call the booking help centre.".to_string()
             }
+            (DayRefusal::TooLateForNext { last_allowed }, Lang::Ja) => format!(
+                "この日に変更すると、次の回の予約日までの接種間隔が足りなくなるため、変更できません。{}以前の日を選んでください。",
+                date_with_weekday(lang, *last_allowed)
+            ),
+            (DayRefusal::TooLateForNext { last_allowed }, Lang::En) => format!(
+                "This day cannot be chosen: the next dose's booking would then come too soon after it. Please choose {} or earlier.",
+                date_with_weekday(lang, *last_allowed)
+            ),
         }
     }
 }
@@ -83,6 +94,12 @@ impl DayRefusal {
                 date_with_weekday(lang, *first_allowed)
             ),
             (DayRefusal::PreviousDoseUnknown, _) => self.message(lang),
+            (DayRefusal::TooLateForNext { .. }, Lang::Ja) => {
+                "次の回の予約との接種間隔を保てる日が受付期間内にないため、変更できません。次の回の予約を先にキャンセルするか、予約相談センターにお問い合わせください。".to_string()
+            }
+            (DayRefusal::TooLateForNext { .. }, Lang::En) => {
+                "No day open for booking keeps the interval to your next dose's booking, so this booking cannot be moved. Cancel the next dose's booking first, or call the booking help centre.".to_string()
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod calendar_day;
 // 予約のキャンセル (issue 12, resident step 8)
 pub mod cancel_plan;
+pub mod change_days;
 pub mod dose;
 // Console's vaccination pages (issue 12, staff part): which doses a ticket may book now.
 pub mod dose_plan;

@@ -41,6 +41,7 @@ pub async fn dose_rules(
                 window_first: first,
                 window_last: last,
                 eligibility,
+                latest: None,
                 thresholds: settings.thresholds(),
             }),
             Some(DoseState::Refused(r)) => Err(Some(r)),
@@ -57,6 +58,8 @@ pub struct Booking {
     pub ticket: Ticket,
     pub dose: DoseNumber,
     pub rules: DayRules,
+    /// The booking this draft moves (編集), or `None` for a new booking.
+    pub changes: Option<i64>,
 }
 
 pub async fn require_draft(
@@ -77,6 +80,9 @@ pub async fn require_draft(
     let Some(draft) = visit_of(&mut s).draft.as_ref() else {
         return Ok(to_mypage());
     };
+    if let Some(id) = draft.changes {
+        return change_draft(app, tenant, settings, s, ticket, id).await;
+    }
     if draft.booking_id.is_some() {
         return Ok(Err(Box::new(
             Redirect::to(&url(tenant, "/done")).into_response(),
@@ -91,6 +97,7 @@ pub async fn require_draft(
             ticket,
             dose,
             rules,
+            changes: None,
         })),
         Err(_) => {
             // Booked meanwhile (another tab or device, a clerk), or no longer bookable: the
@@ -115,6 +122,56 @@ pub async fn require_draft(
             session::save(app, &s).await?;
             Ok(to_mypage())
         }
+    }
+}
+
+/// A draft that moves booking `id` (編集): its days now, or where to go once it is moved,
+/// cancelled meanwhile or past the deadline (the draft ends, its hold lets its place go).
+async fn change_draft(
+    app: &App,
+    tenant: &Tenant,
+    settings: &Settings,
+    mut s: Box<ResidentSession>,
+    ticket: Ticket,
+    id: i64,
+) -> Result<Result<Booking, Box<Response>>, WebError> {
+    let detail = || Redirect::to(&url(tenant, &format!("/bookings/{id}"))).into_response();
+    if visit_of(&mut s)
+        .draft
+        .as_ref()
+        .is_some_and(|d| d.booking_id.is_some())
+    {
+        // Moved already: a repeated [変更を確定する] shows the booking as it now is.
+        return Ok(Err(Box::new(detail())));
+    }
+    match super::change::change_rules(app, tenant, settings, &ticket, id).await? {
+        Ok((_, dose, rules)) => Ok(Ok(Booking {
+            session: s,
+            ticket,
+            dose,
+            rules,
+            changes: Some(id),
+        })),
+        Err(refused) => {
+            let visit = visit_of(&mut s);
+            if let Some(hold_id) = visit.draft.as_ref().and_then(|d| d.hold_id) {
+                crate::db::holds::release(&app.db, hold_id).await?;
+            }
+            visit.draft = None;
+            session::save(app, &s).await?;
+            Ok(Err(Box::new(super::change::refused_redirect(
+                tenant, id, &refused,
+            ))))
+        }
+    }
+}
+
+impl Booking {
+    /// Where a page of the new booking's way (連絡先, 内容確認) sends a draft that moves a
+    /// booking instead: its own 「予約の変更」 page, as 連絡先 stays as booked.
+    pub fn change_redirect(&self, tenant: &Tenant) -> Option<Response> {
+        self.changes
+            .map(|_| Redirect::to(&url(tenant, "/change")).into_response())
     }
 }
 
@@ -145,10 +202,9 @@ pub async fn start(
     match rules {
         Ok(_) => {
             let visit = visit_of(&mut s);
-            let same = visit
-                .draft
-                .as_ref()
-                .is_some_and(|d| d.dose == i32::from(dose.get()) && d.booking_id.is_none());
+            let same = visit.draft.as_ref().is_some_and(|d| {
+                d.dose == i32::from(dose.get()) && d.booking_id.is_none() && d.changes.is_none()
+            });
             if !same {
                 // Another dose, or the booking before it is done: a new draft (the old
                 // hold, if any, lets its place go).
@@ -165,6 +221,7 @@ pub async fn start(
                 session::save(&app, &s).await?;
             }
             ctx.insert("refusal", &None::<String>);
+            ctx.insert("changing", &None::<i64>);
             Ok((jar, render(&app, "vaccination/book.html", &ctx)?).into_response())
         }
         Err(refusal) => {
@@ -180,6 +237,7 @@ pub async fn start(
                 "show_call_centre",
                 &(refusal == Some(DayRefusal::PreviousDoseUnknown)),
             );
+            ctx.insert("changing", &None::<i64>);
             Ok((
                 StatusCode::CONFLICT,
                 jar,

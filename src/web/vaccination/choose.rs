@@ -133,7 +133,9 @@ fn calendar(
                 || matches!(
                     status,
                     DayStatus::Refused(
-                        DayRefusal::TooEarly { .. } | DayRefusal::PreviousDoseUnknown
+                        DayRefusal::TooEarly { .. }
+                            | DayRefusal::TooLateForNext { .. }
+                            | DayRefusal::PreviousDoseUnknown
                     )
                 );
             DayCell {
@@ -218,6 +220,7 @@ fn context(
     let (jar, mut ctx) = base_context(app, tenant, jar);
     insert_service(&mut ctx, settings);
     ctx.insert("dose_label", &booking.dose.label(Lang::current()));
+    ctx.insert("changing", &booking.changes);
     (jar, ctx)
 }
 
@@ -323,10 +326,11 @@ pub async fn dates_calendar(
     let (jar, mut ctx) = context(&app, &tenant, &settings, &booking, jar);
     ctx.insert("calendar", &cal);
     ctx.insert("venue", &None::<VenueView>);
-    ctx.insert(
-        "back",
-        &url(&tenant, &format!("/book?dose={}", booking.dose.get())),
-    );
+    let back = match booking.changes {
+        Some(id) => format!("/bookings/{id}/change"),
+        None => format!("/book?dose={}", booking.dose.get()),
+    };
+    ctx.insert("back", &url(&tenant, &back));
     Ok((jar, render(&app, "vaccination/calendar.html", &ctx)?).into_response())
 }
 

@@ -87,6 +87,9 @@ pub async fn show(
         Ok(b) => b,
         Err(r) => return Ok(*r),
     };
+    if let Some(r) = booking.change_redirect(&tenant) {
+        return Ok(r);
+    }
     render_confirm(&app, &tenant, &settings, jar, booking, None).await
 }
 
@@ -103,6 +106,9 @@ pub async fn submit(
         Ok(b) => b,
         Err(r) => return Ok(*r),
     };
+    if let Some(r) = booking.change_redirect(&tenant) {
+        return Ok(r);
+    }
     let Some(draft) = visit_of(&mut booking.session).draft.clone() else {
         return Ok(Redirect::to(&url(&tenant, "/mypage")).into_response());
     };

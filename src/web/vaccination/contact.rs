@@ -182,6 +182,9 @@ pub async fn show(
         Ok(b) => b,
         Err(r) => return Ok(*r),
     };
+    if let Some(r) = booking.change_redirect(&tenant) {
+        return Ok(r);
+    }
     render_contact(&app, &tenant, &settings, jar, booking, BTreeMap::new()).await
 }
 
@@ -198,6 +201,9 @@ pub async fn submit(
         Ok(b) => b,
         Err(r) => return Ok(*r),
     };
+    if let Some(r) = booking.change_redirect(&tenant) {
+        return Ok(r);
+    }
     let contact = Contact {
         kana: field("kana"),
         phone: field("phone"),

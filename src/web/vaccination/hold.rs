@@ -1,6 +1,6 @@
 //! Choosing a time holds it (仮押さえ), as card pickup does: the engine's hold with the
 //! municipality's hold time, shown with its end and the offer to extend it
-//! (`web::booking::hold`).
+//! (`web::booking::hold`). A move (編集) goes on to 「予約の変更」 instead of 連絡先.
 use std::collections::HashMap;
 
 use axum::Form;
@@ -101,7 +101,13 @@ pub async fn place(
     }
     s.data.flash = Some(placed_message(&hold));
     session::save(&app, s).await?;
-    Ok(Redirect::to(&url(&tenant, "/contact")).into_response())
+    // A move (編集) keeps its 連絡先: straight to 「予約の変更」.
+    let next = if booking.changes.is_some() {
+        "/change"
+    } else {
+        "/contact"
+    };
+    Ok(Redirect::to(&url(&tenant, next)).into_response())
 }
 
 /// [仮押さえを延長する], as card pickup extends.
@@ -123,10 +129,11 @@ pub async fn extend(
         Some(id) => holds::find_as_of(&app.db, id, now).await?,
         None => None,
     };
-    let back = form
-        .get("back")
-        .filter(|b| *b == "confirm")
-        .map_or("/contact", |_| "/confirm");
+    let back = match form.get("back").map(String::as_str) {
+        Some("confirm") => "/confirm",
+        Some("change") => "/change",
+        _ => "/contact",
+    };
     if let Some(hold) = hold {
         match extension_of(&hold, now, tenant.hold_ttl_min) {
             Some(new_expiry) if holds::extend(&app.db, hold.id, new_expiry, now).await? => {

@@ -84,3 +84,57 @@ pub fn completion(
         inline_png: None,
     }
 }
+
+/// A booking's move (編集), for [`changed`]: dates, times and venues as the mail shows them.
+pub struct Change<'a> {
+    pub receipt_number: &'a str,
+    pub dose_label: &'a str,
+    /// (date, time, venue) before and after.
+    pub before: (&'a str, &'a str, &'a str),
+    pub after: (&'a str, &'a str, &'a str),
+}
+
+/// 【予約変更通知メール】: the booking's 予約ID (unchanged), its time and venue before and
+/// after, the マイページ and whom to call if the resident did not make the change.
+pub fn changed(
+    tenant: &Tenant,
+    settings: &Settings,
+    public_url: &str,
+    change: &Change<'_>,
+    to: &str,
+    lang: Lang,
+) -> OutgoingMail {
+    let when = |(date, time, venue): (&str, &str, &str)| format!("{date} {time}\n{venue}");
+    let text = Msg::new("vx-mail-changed-body")
+        .arg("tenant", tenant.name.as_str())
+        .arg("receipt", receipt::format_receipt(change.receipt_number))
+        .arg("dose", change.dose_label)
+        .arg("before", when(change.before))
+        .arg("after", when(change.after))
+        .arg(
+            "mypage",
+            format!(
+                "{}/t/{}/vaccination/",
+                public_url.trim_end_matches('/'),
+                tenant.slug
+            ),
+        )
+        .arg(
+            "call_centre",
+            format!(
+                "{} {} {}",
+                settings.call_centre_name, settings.call_centre_phone, settings.call_centre_hours
+            ),
+        )
+        .resolve(lang);
+    OutgoingMail {
+        to: to.to_string(),
+        subject: Msg::new("vx-mail-changed-subject")
+            .arg("tenant", tenant.name.as_str())
+            .resolve(lang),
+        text,
+        html: None,
+        ics: None,
+        inline_png: None,
+    }
+}

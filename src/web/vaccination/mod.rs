@@ -5,6 +5,7 @@
 //! booking's 詳細, 編集 and キャンセル. The engine beneath (slots, holds, bookings) is shared
 //! with card pickup.
 pub mod book;
+pub mod change;
 pub mod choose;
 pub mod confirm;
 pub mod contact;
@@ -73,7 +74,7 @@ pub fn routes() -> Router<AppState> {
             get(confirm::show).post(confirm::submit),
         )
         .route("/t/{tenant}/vaccination/done", get(confirm::done))
-        // A booking's 詳細 and キャンセル (step 8).
+        // A booking's 詳細, キャンセル and 編集 (step 8).
         .route(
             "/t/{tenant}/vaccination/bookings/{id}",
             get(mybooking::show),
@@ -81,6 +82,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/t/{tenant}/vaccination/bookings/{id}/cancel",
             get(mybooking::confirm_page).post(mybooking::cancel),
+        )
+        // 編集: the choice as for booking, then 「予約の変更」 (before → after).
+        .route(
+            "/t/{tenant}/vaccination/bookings/{id}/change",
+            get(change::start),
+        )
+        .route(
+            "/t/{tenant}/vaccination/change",
+            get(change::show).post(change::submit),
         )
 }
 
@@ -117,8 +127,26 @@ impl CallCentre {
     }
 }
 
-/// Puts what every page of the service shows into the context: the service's name and the
-/// call centre.
+/// Puts what every page of the service shows into the context (after `base_context`): the
+/// service's name in the header (「デモ市 ワクチン接種予約」, linking to the service's first
+/// page, not card pickup's) and the call centre.
 pub fn insert_service(ctx: &mut tera::Context, settings: &Settings) {
+    let tenant_name = ctx
+        .get("tenant_name")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let slug = ctx
+        .get("tenant_slug")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    ctx.insert(
+        "service_site_name",
+        &crate::i18n::Msg::new("vx-site-name")
+            .arg("tenant", tenant_name)
+            .resolve(crate::i18n::Lang::current()),
+    );
+    ctx.insert("service_home", &format!("/t/{slug}/vaccination/"));
     ctx.insert("call_centre", &CallCentre::of(settings));
 }

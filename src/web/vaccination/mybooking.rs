@@ -1,6 +1,6 @@
 //! A booking's pages from the マイページ (issue 12, resident step 8; seeds 002, 003, 000):
-//! 予約詳細 with [キャンセル] while the change/cancel deadline allows
-//! (「予約日の3日前まで」), past it the 予約相談センター instead (編集, changing the time, is not built yet); 「キャンセルしますか？」 →
+//! 予約詳細 with [編集] (`change`) and [キャンセル] while the change/cancel deadline allows
+//! (「予約日の3日前まで」), past it the 予約相談センター instead; 「キャンセルしますか？」 →
 //! はい, which for dose 1 with dose 2 booked first asks what to do with dose 2
 //! (`core::vaccination::cancel_plan`). Only the logged-in ticket's own bookings are
 //! reachable: any other id is a 404, whichever ticket or municipality it belongs to.

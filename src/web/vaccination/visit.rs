@@ -33,10 +33,15 @@ pub struct Visit {
     pub draft: Option<Draft>,
 }
 
-/// One dose's booking on its way: the hold, what 連絡先 said, and once booked the booking.
+/// One dose's booking on its way (or a booking's move): the hold, what 連絡先 said, and once
+/// booked the booking.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Draft {
     pub dose: i32,
+    /// The booking this draft moves to the chosen time (編集): it keeps its 予約ID and
+    /// 連絡先, so 連絡先 is not asked again. `booking_id` is set once it has moved.
+    #[serde(default)]
+    pub changes: Option<i64>,
     pub hold_id: Option<i64>,
     pub contact: Contact,
     /// 連絡先 was sent and passed its checks.

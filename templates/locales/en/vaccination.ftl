@@ -1,5 +1,6 @@
 # ---- Vaccination booking, the resident's pages (templates/vaccination/, src/web/vaccination/).
 
+vx-site-name = { $tenant } vaccination booking
 label-ticket-number = the ticket number
 vx-call-centre = Booking help centre
 vx-call-centre-phone = Phone
@@ -162,3 +163,27 @@ vx-mb-mail-cancelled-body =
     Venue: { $venue }
     To book again, use My page on the booking site.
     If you did not cancel this booking, please contact the booking call centre of { $tenant }.
+
+## Changing a booking (編集, issue 12 resident step 8)
+vx-change-title = Change your booking
+vx-change-how = Choose how to find the new time and venue. Your booking ID and contact details stay the same.
+vx-change-not-yet = The change is not confirmed yet.
+vx-change-before = Before
+vx-change-after = After
+vx-change-submit = Confirm the change
+vx-change-stop = Keep the booking as it is
+vx-change-done = The booking of the { $dose } is now on { $date } { $time }. Your booking ID stays the same.
+vx-change-gone = This booking has been cancelled, so it could not be changed.
+vx-mail-changed-subject = [Booking changed] { $tenant } vaccination booking
+vx-mail-changed-body =
+    Your vaccination booking has been changed as follows. The booking ID stays the same.
+    Booking ID: { $receipt }
+    Dose: { $dose }
+    Before:
+    { $before }
+    After:
+    { $after }
+    To check, change or cancel the booking, use My page:
+    { $mypage }
+    If you did not make this change, please contact the booking call centre:
+    { $call_centre }

@@ -1,6 +1,7 @@
 # ---- Vaccination booking, the resident's pages (templates/vaccination/, src/web/vaccination/).
 # Wording of seeds 002 (Ninohe), 003 (Kamakura) and 000 (Gunma).
 
+vx-site-name = { $tenant } ワクチン接種予約
 label-ticket-number = 接種券番号
 vx-call-centre = 予約相談センター
 vx-call-centre-phone = 電話番号
@@ -167,3 +168,29 @@ vx-mb-mail-cancelled-body =
     { $venue }
     改めて予約される場合は、予約サイトのマイページから予約してください。
     ご自身でキャンセルした覚えがない場合は、{ $tenant }の予約相談センターまでご連絡ください。
+
+## 予約の変更 (編集, issue 12 resident step 8)
+vx-change-title = 予約の変更
+vx-change-how = 変更後の日時・会場の選び方を選んでください。予約IDと連絡先は変わりません。
+vx-change-not-yet = まだ変更は確定していません。
+vx-change-before = 変更前
+vx-change-after = 変更後
+vx-change-submit = 変更を確定する
+vx-change-stop = 変更をやめる
+vx-change-done = { $dose }の予約を{ $date } { $time }に変更しました。予約IDは変わりません。
+vx-change-gone = この予約はキャンセルされているため、変更できませんでした。
+vx-mail-changed-subject = 【予約変更通知メール】{ $tenant } ワクチン接種予約
+vx-mail-changed-body =
+    次のとおり、ワクチン接種の予約を変更しました。予約IDは変わりません。
+    ■予約ID
+    { $receipt }
+    ■接種回
+    { $dose }
+    ■変更前の接種日時・会場
+    { $before }
+    ■変更後の接種日時・会場
+    { $after }
+    予約内容の確認・変更・キャンセルは、マイページから行えます。
+    { $mypage }
+    ご自身で変更した覚えがない場合は、予約相談センターまでご連絡ください。
+    { $call_centre }
