@@ -32,12 +32,17 @@ pub struct Venue {
 impl Venue {
     /// 「集団接種会場」 / 「医療機関」 in the page's language.
     pub fn kind_label(&self, lang: crate::i18n::Lang) -> &'static str {
-        match (self.venue_kind.as_str(), lang) {
-            ("clinic", crate::i18n::Lang::Ja) => "医療機関",
-            ("clinic", crate::i18n::Lang::En) => "Clinic",
-            (_, crate::i18n::Lang::Ja) => "集団接種会場",
-            (_, crate::i18n::Lang::En) => "Vaccination centre",
-        }
+        kind_label(&self.venue_kind, lang)
+    }
+}
+
+/// 「集団接種会場」 / 「医療機関」 for a stored kind ("group", "clinic").
+pub fn kind_label(kind: &str, lang: crate::i18n::Lang) -> &'static str {
+    match (kind, lang) {
+        ("clinic", crate::i18n::Lang::Ja) => "医療機関",
+        ("clinic", crate::i18n::Lang::En) => "Clinic",
+        (_, crate::i18n::Lang::Ja) => "集団接種会場",
+        (_, crate::i18n::Lang::En) => "Vaccination centre",
     }
 }
 

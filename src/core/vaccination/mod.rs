@@ -14,3 +14,5 @@ pub mod interval;
 pub mod my_doses;
 pub mod open_places;
 pub mod ticket_number;
+// 「接種場所の絞り込み」 (seed 002 §3)
+pub mod venue_filter;

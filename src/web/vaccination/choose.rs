@@ -58,7 +58,7 @@ fn slot_places(app: &App, settings: &Settings, slot: &Slot) -> SlotPlaces {
 }
 
 /// The venue's slots from `first` to `last` with the places free now.
-async fn venue_slots(
+pub(super) async fn venue_slots(
     app: &App,
     venue: &Venue,
     first: Date,
@@ -71,7 +71,11 @@ async fn venue_slots(
 }
 
 /// Places per day of the venues' slots.
-fn places_by_day(app: &App, settings: &Settings, slots: &[Slot]) -> BTreeMap<Date, Places> {
+pub(super) fn places_by_day(
+    app: &App,
+    settings: &Settings,
+    slots: &[Slot],
+) -> BTreeMap<Date, Places> {
     let mut by_day: BTreeMap<Date, Vec<SlotPlaces>> = BTreeMap::new();
     for s in slots {
         by_day
@@ -95,7 +99,7 @@ struct DayCell {
 }
 
 #[derive(Serialize)]
-struct CalendarView {
+pub(super) struct CalendarView {
     caption: String,
     weekdays: Vec<&'static str>,
     weeks: Vec<Vec<Option<DayCell>>>,
@@ -110,13 +114,15 @@ fn weekday_names(lang: Lang) -> Vec<&'static str> {
     }
 }
 
-/// The month calendar of ○△× days: a day links to its page when it is choosable, or when
-/// it is refused for the dose's interval (its page says why).
-fn calendar(
+/// The month calendar of ○△× days: a day links to its page (under `link_base`) when it is
+/// choosable, or when it is refused for the dose's interval (its page says why); without
+/// `link_base` (「接種場所の絞り込み」) no day links. The month links are `page_base` with
+/// `month=` added to its query.
+pub(super) fn calendar(
     rules: &DayRules,
     requested: Option<YearMonth>,
     places: &BTreeMap<Date, Places>,
-    link_base: &str,
+    link_base: Option<&str>,
     page_base: &str,
 ) -> CalendarView {
     let lang = Lang::current();
@@ -143,23 +149,28 @@ fn calendar(
                 code: view.code,
                 symbol: view.symbol,
                 label: view.label.to_string(),
-                link: linked.then(|| format!("{link_base}/{}", day_param(day))),
+                link: link_base
+                    .filter(|_| linked)
+                    .map(|base| format!("{base}/{}", day_param(day))),
             }
         })
         .into_iter()
         .map(|w| w.into_iter().collect())
         .collect();
+    let sep = if page_base.contains('?') { '&' } else { '?' };
     CalendarView {
         caption: paging.shown.label(lang),
         weekdays: weekday_names(lang),
         weeks,
-        previous: paging.previous.map(|m| format!("{page_base}?month={m}")),
-        next: paging.next.map(|m| format!("{page_base}?month={m}")),
+        previous: paging
+            .previous
+            .map(|m| format!("{page_base}{sep}month={m}")),
+        next: paging.next.map(|m| format!("{page_base}{sep}month={m}")),
     }
 }
 
 #[derive(Serialize)]
-struct VenueView {
+pub(super) struct VenueView {
     id: i64,
     name: String,
     kind: &'static str,
@@ -173,7 +184,7 @@ struct VenueView {
     choosable: bool,
 }
 
-fn venue_view(venue: &Venue, places: Places, rules: &DayRules) -> VenueView {
+pub(super) fn venue_view(venue: &Venue, places: Places, rules: &DayRules) -> VenueView {
     let lang = Lang::current();
     let mark = rules.thresholds.mark(places).view(lang);
     VenueView {
@@ -192,7 +203,7 @@ fn venue_view(venue: &Venue, places: Places, rules: &DayRules) -> VenueView {
 }
 
 /// Places of the venue over the days `rules` allows (its ○△× on the list).
-fn allowed_places(rules: &DayRules, places: &BTreeMap<Date, Places>) -> Places {
+pub(super) fn allowed_places(rules: &DayRules, places: &BTreeMap<Date, Places>) -> Places {
     places
         .iter()
         .filter(|(d, _)| rules.status(**d, Places::new(1, 1)).refusal().is_none())
@@ -278,7 +289,7 @@ pub async fn venue_calendar(
         &booking.rules,
         q.month.as_deref().and_then(YearMonth::parse),
         &places,
-        &base,
+        Some(&base),
         &base,
     );
     let (jar, mut ctx) = context(&app, &tenant, &settings, &booking, jar);
@@ -320,7 +331,7 @@ pub async fn dates_calendar(
         &booking.rules,
         q.month.as_deref().and_then(YearMonth::parse),
         &places,
-        &base,
+        Some(&base),
         &base,
     );
     let (jar, mut ctx) = context(&app, &tenant, &settings, &booking, jar);

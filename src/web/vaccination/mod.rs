@@ -5,6 +5,7 @@
 //! booking's 詳細, 編集 and キャンセル. The engine beneath (slots, holds, bookings) is shared
 //! with card pickup.
 pub mod book;
+pub mod browse;
 pub mod change;
 pub mod choose;
 pub mod confirm;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{tenant}/vaccination/logout", post(login::logout))
         .route("/t/{tenant}/vaccination/mypage", get(mypage::show))
         .route("/t/{tenant}/vaccination/book", get(book::start))
+        .route("/t/{tenant}/vaccination/browse", get(browse::show))
         .route("/t/{tenant}/vaccination/venues", get(choose::venues_page))
         .route(
             "/t/{tenant}/vaccination/venues/{venue}",

@@ -187,3 +187,14 @@ vx-mail-changed-body =
     { $mypage }
     If you did not make this change, please contact the booking call centre:
     { $call_centre }
+
+## Finding a venue (接種場所の絞り込み, seed 002 §3)
+vx-browse-link = Find a venue
+vx-browse-title = Find a venue
+vx-browse-intro = Narrow the venues by kind and vaccine to see how full they are. Nothing is booked on this page.
+vx-browse-all = All
+vx-browse-submit = Show
+vx-browse-calendar = Places by day (all venues shown)
+vx-browse-venues = Venues ({ $n })
+vx-browse-none = No venue matches. Please try other choices.
+vx-browse-to-book = To book, press "Book" for the dose on My page.

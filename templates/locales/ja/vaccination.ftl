@@ -194,3 +194,14 @@ vx-mail-changed-body =
     { $mypage }
     ご自身で変更した覚えがない場合は、予約相談センターまでご連絡ください。
     { $call_centre }
+
+## 接種場所の絞り込み (seed 002 §3)
+vx-browse-link = 接種場所の絞り込み
+vx-browse-title = 接種場所の絞り込み
+vx-browse-intro = 接種会場の種別とワクチンの種類で絞り込んで、予約状況を確認できます。ここでは予約はできません。
+vx-browse-all = すべて
+vx-browse-submit = 絞り込む
+vx-browse-calendar = 日ごとの予約状況(絞り込んだ会場の合計)
+vx-browse-venues = 接種会場({ $n }か所)
+vx-browse-none = 条件に合う接種会場はありません。条件を変えてお試しください。
+vx-browse-to-book = 予約するときは、マイページで接種回の「予約」ボタンを押してください。

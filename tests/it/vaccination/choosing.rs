@@ -128,3 +128,76 @@ async fn interval_and_call_centre(backend: Backend) {
     assert!(page.body.contains("/vaccination/book?dose=3"));
 }
 on_both_databases!(interval_and_call_centre);
+
+/// 「接種場所の絞り込み」 from the マイページ: every venue with its ○△×, narrowed by kind and
+/// by vaccine (a GET form; the month links keep the choice), a message when nothing
+/// matches, no way to book from it, and only after the login.
+async fn browse_venues_by_kind_and_vaccine(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let venues = ["デモ市保健センター", "デモ市文化会館", "みなとクリニック"];
+    let not_logged_in = app.client().get("/t/demo/vaccination/browse").await;
+    assert_eq!(
+        not_logged_in.location.as_deref(),
+        Some("/t/demo/vaccination/login")
+    );
+    let mut client = app.client();
+    let mypage = logged_in(&mut client, 3).await;
+    assert!(
+        mypage.body.contains("href=\"/t/demo/vaccination/browse\""),
+        "接種場所の絞り込み on the マイページ"
+    );
+    let all = client.get("/t/demo/vaccination/browse").await;
+    assert_eq!(all.status, 200, "{}", all.text());
+    all.assert_text("接種場所の絞り込み");
+    all.assert_text("接種会場(3か所)");
+    for v in venues {
+        all.assert_text(v);
+    }
+    all.assert_text("空きあり");
+    assert!(all.body.contains("<caption>2026年12月</caption>"));
+    // Read only: no day, venue or time to choose.
+    assert!(links(&all.body, "/t/demo/vaccination/venues/").is_empty());
+    assert!(links(&all.body, "/t/demo/vaccination/dates/").is_empty());
+    assert!(!all.body.contains("name=\"slot\""));
+
+    let clinics = client
+        .get("/t/demo/vaccination/browse?kind=clinic&vaccine=")
+        .await;
+    clinics.assert_text("接種会場(1か所)");
+    clinics.assert_text("みなとクリニック");
+    clinics.assert_no_text("デモ市文化会館");
+    assert!(clinics.body.contains("<option value=\"clinic\" selected>"));
+    let next = links(&clinics.body, "/t/demo/vaccination/browse?")
+        .into_iter()
+        .find(|l| l.contains("month=2027-01"))
+        .expect("来月→ keeps the filter");
+    assert!(next.contains("kind=clinic"), "{next}");
+    let january = client.get(&next.replace("&amp;", "&")).await;
+    assert!(january.body.contains("<caption>2027年1月</caption>"));
+    january.assert_text("接種会場(1か所)");
+
+    let moderna = client
+        .get("/t/demo/vaccination/browse?kind=&vaccine=%E3%83%A2%E3%83%87%E3%83%AB%E3%83%8A")
+        .await;
+    moderna.assert_text("接種会場(1か所)");
+    moderna.assert_text("デモ市文化会館");
+    moderna.assert_no_text("デモ市保健センター");
+    let none = client
+        .get("/t/demo/vaccination/browse?kind=clinic&vaccine=%E3%83%A2%E3%83%87%E3%83%AB%E3%83%8A")
+        .await;
+    assert_eq!(none.status, 200);
+    none.assert_text("条件に合う接種会場はありません。");
+    // A hand-edited kind shows every venue rather than an error.
+    client
+        .get("/t/demo/vaccination/browse?kind=%3Cscript%3E&month=nonsense")
+        .await
+        .assert_text("接種会場(3か所)");
+
+    client.set_cookie("mdg_lang", "en");
+    let en = client.get("/t/demo/vaccination/browse").await;
+    en.assert_text("Find a venue");
+    en.assert_text("Venues (3)");
+}
+on_both_databases!(browse_venues_by_kind_and_vaccine);
