@@ -400,6 +400,32 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
         .await
         .assert_text("選ばれた接種回は、いまは予約できません");
 
+    // The card-pickup console pages do not take a vaccination booking: its cancel and
+    // change keep the dose rules on its own page.
+    for rest in ["", "/cancel", "/slots", "/change", "/password"] {
+        let path = format!("/t/demo/staff/bookings/{id}{rest}");
+        assert_eq!(
+            clerk.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let refused = clerk
+        .post_form(
+            &format!("/t/demo/staff/bookings/{id}/cancel"),
+            &[("csrf", &csrf(&page.body))],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        madoguchi::db::bookings::find(app.db(), id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "booked"
+    );
+
     // Cancel for the caller: the place is free again and dose 1 may be booked again.
     let details = clerk
         .get(&format!("/t/demo/staff/vaccination/bookings/{id}/cancel"))

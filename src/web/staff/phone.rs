@@ -790,15 +790,26 @@ pub async fn book(
 
 // ---- one booking in the console ------------------------------------------------------
 
+/// A card-pickup booking of this municipality. A vaccination booking is a 404 here: its
+/// cancel and change keep the dose rules, on its own page (`staff::vaccination::booking`).
 async fn tenant_booking(
     app: &AppState,
     staff: &Staff,
     id: i64,
 ) -> Result<bookings::Booking, Denied> {
-    bookings::find(&app.db, id)
+    let booking = bookings::find(&app.db, id)
         .await?
         .filter(|b| b.tenant_id == staff.tenant.id)
-        .ok_or(Denied::Error(WebError::NotFound))
+        .ok_or(Denied::Error(WebError::NotFound))?;
+    let pickup = match tenants::service_id(&app.db, staff.tenant.id, CARD_PICKUP).await {
+        Ok(id) => Some(id),
+        Err(crate::db::DbError::Query(diesel::result::Error::NotFound)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    if pickup != Some(booking.service_id) {
+        return Err(Denied::Error(WebError::NotFound));
+    }
+    Ok(booking)
 }
 
 async fn booking_context(
