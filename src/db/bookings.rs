@@ -517,15 +517,25 @@ pub async fn change_time(
     }
 }
 
-/// Cancels a booking and gives its places back; false when it was not active.
-pub async fn cancel(
-    db: &Db,
-    booking_id: i64,
-    now: i64,
-    mails: &[OutgoingMail],
-    by_staff: Option<&ByStaff<'_>>,
-) -> Result<bool, DbError> {
-    db_write!(db, |conn| {
+/// Cancelling one booking inside a caller's write transaction.
+trait BookingCancel {
+    fn cancel_in(
+        &mut self,
+        booking_id: i64,
+        now: i64,
+        mails: &[OutgoingMail],
+        by_staff: Option<&ByStaff<'_>>,
+    ) -> impl Future<Output = Result<bool, DbError>> + Send;
+}
+
+crate::impl_for_both_backends!(BookingCancel {
+    async fn cancel_in(
+        &mut self,
+        booking_id: i64,
+        now: i64,
+        mails: &[OutgoingMail],
+        by_staff: Option<&ByStaff<'_>>,
+    ) -> Result<bool, DbError> {
         let updated = diesel::update(
             bookings::table
                 .find(booking_id)
@@ -537,7 +547,7 @@ pub async fn cancel(
             bookings::updated_at.eq(now),
         ))
         .returning(bookings::tenant_id)
-        .get_result::<i64>(conn)
+        .get_result::<i64>(self)
         .await
         .optional()?;
         let Some(tenant_id) = updated else {
@@ -546,22 +556,59 @@ pub async fn cancel(
         let slot_ids: Vec<i64> = booking_slots::table
             .filter(booking_slots::booking_id.eq(booking_id))
             .select(booking_slots::slot_id)
-            .load(conn)
+            .load(self)
             .await?;
-        conn.release_places_in(&slot_ids).await?;
+        self.release_places_in(&slot_ids).await?;
         diesel::update(booking_people::table.filter(booking_people::booking_id.eq(booking_id)))
             .set((
                 booking_people::active.eq(false),
                 booking_people::status.eq("cancelled"),
             ))
-            .execute(conn)
+            .execute(self)
             .await?;
         for mail in mails {
-            conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
+            self.enqueue_mail_in(Some(tenant_id), mail, now).await?;
         }
-        conn.audit_staff_in(by_staff, tenant_id, booking_id, now)
+        self.audit_staff_in(by_staff, tenant_id, booking_id, now)
             .await?;
         Ok(true)
+    }
+});
+
+/// Cancels a booking and gives its places back; false when it was not active.
+pub async fn cancel(
+    db: &Db,
+    booking_id: i64,
+    now: i64,
+    mails: &[OutgoingMail],
+    by_staff: Option<&ByStaff<'_>>,
+) -> Result<bool, DbError> {
+    db_write!(db, |conn| {
+        conn.cancel_in(booking_id, now, mails, by_staff).await
+    })
+}
+
+/// One booking of [`cancel_many`] and the mails that tell of its cancellation.
+pub struct Cancellation<'a> {
+    pub booking_id: i64,
+    pub mails: &'a [OutgoingMail],
+}
+
+/// Cancels several bookings in one transaction (a ticket's dose 1 and the dose 2 counted
+/// from it): all or none, so a failure never leaves dose 2 booked without its base or
+/// dose 1 cancelled without its mail. For each, whether it was active.
+pub async fn cancel_many(
+    db: &Db,
+    cancellations: &[Cancellation<'_>],
+    now: i64,
+    by_staff: Option<&ByStaff<'_>>,
+) -> Result<Vec<bool>, DbError> {
+    db_write!(db, |conn| {
+        let mut done = Vec::with_capacity(cancellations.len());
+        for c in cancellations {
+            done.push(conn.cancel_in(c.booking_id, now, c.mails, by_staff).await?);
+        }
+        Ok(done)
     })
 }
 

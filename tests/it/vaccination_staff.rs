@@ -332,8 +332,26 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
     // Two tabs hold a time for dose 1 before either confirms.
     let first = hold_first(&mut clerk, &ticket_path, 1, centre, DAY).await;
     let second = hold_first(&mut clerk, &ticket_path, 1, centre, DAY).await;
-    let done = confirm_with(&mut clerk, &first, &CONTACT).await;
+    let mut with_mail = CONTACT.to_vec();
+    with_mail.push(("email", "caller@example.jp"));
+    let done = confirm_with(&mut clerk, &first, &with_mail).await;
     let id = booking_id(&done);
+    // The caller's address gets the completion mail, as a booking online does.
+    let mails = app.mails_to("caller@example.jp").await;
+    assert_eq!(mails.len(), 1, "one completion mail");
+    assert!(
+        mails[0].subject.contains("予約完了"),
+        "{}",
+        mails[0].subject
+    );
+    let receipt = madoguchi::core::receipt::format_receipt(
+        &madoguchi::db::bookings::find(app.db(), id)
+            .await
+            .unwrap()
+            .unwrap()
+            .receipt_number,
+    );
+    assert!(mails[0].text.contains(&receipt), "{}", mails[0].text);
     let refused = confirm_with(&mut clerk, &second, &CONTACT).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     refused.assert_text("この接種券の1回目はすでに予約されています。");
@@ -440,6 +458,14 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
     let page = clerk.get(cancelled.location.as_deref().unwrap()).await;
     page.assert_text("予約を取り消しました。");
     page.assert_text("取消");
+    let mails = app.mails_to("caller@example.jp").await;
+    assert_eq!(mails.len(), 2, "the completion and the cancellation");
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject.contains("予約取消") && m.text.contains(&receipt)),
+        "{mails:?}"
+    );
     assert_eq!(
         taken(
             madoguchi::db::slots::find_by_counter_days(app.db(), centre, day, day)

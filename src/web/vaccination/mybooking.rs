@@ -18,7 +18,7 @@ use crate::core::deadline;
 use crate::core::receipt;
 use crate::core::vaccination::cancel_plan::{self, CancelPlan, NextDoseChoice};
 use crate::core::vaccination::dose::DoseNumber;
-use crate::db::bookings::{self, Booking};
+use crate::db::bookings::{self, Booking, Cancellation};
 use crate::db::outbox::OutgoingMail;
 use crate::db::tenants::Tenant;
 use crate::db::ticket_bookings::{DoseFacts, dose_facts};
@@ -255,14 +255,28 @@ pub async fn cancel(
     };
     let now = app.clock.now_unix();
     let mails = cancelled_mails(&app, &tenant, &booking, dose).await?;
-    let cancelled = bookings::cancel(&app.db, booking.id, now, &mails, None).await?;
-    if let Some(next) = next
-        && let Some((_, next_id, _)) = booked.iter().find(|(d, _, _)| *d == next)
-        && let Some(next_booking) = bookings::find(&app.db, *next_id).await?
-    {
-        let mails = cancelled_mails(&app, &tenant, &next_booking, next).await?;
-        bookings::cancel(&app.db, next_booking.id, now, &mails, None).await?;
+    let next_booking = match next.and_then(|n| booked.iter().find(|(d, _, _)| *d == n)) {
+        Some((n, next_id, _)) => match bookings::find(&app.db, *next_id).await? {
+            Some(b) => Some((cancelled_mails(&app, &tenant, &b, *n).await?, b)),
+            None => None,
+        },
+        None => None,
+    };
+    // Both doses in one transaction: never dose 2 left booked from a cancelled dose 1
+    // when the second write fails.
+    let mut cancellations = vec![Cancellation {
+        booking_id: booking.id,
+        mails: &mails,
+    }];
+    if let Some((next_mails, b)) = &next_booking {
+        cancellations.push(Cancellation {
+            booking_id: b.id,
+            mails: next_mails,
+        });
     }
+    let done = bookings::cancel_many(&app.db, &cancellations, now, None).await?;
+    app.mail_wakeup.notify_one();
+    let cancelled = done.first().copied().unwrap_or(false);
     if cancelled {
         let lang = Lang::current();
         let mut flash = Msg::new("vx-mb-cancelled")
@@ -284,7 +298,7 @@ pub async fn cancel(
 
 /// 【予約取消通知メール】 for a vaccination booking, to its address when it has one: no
 /// password (the マイページ is reached with the ticket), in the language it was booked in.
-async fn cancelled_mails(
+pub async fn cancelled_mails(
     app: &App,
     tenant: &Tenant,
     booking: &Booking,

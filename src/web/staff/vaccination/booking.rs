@@ -15,6 +15,7 @@ use crate::core::grid::format_hhmm;
 use crate::core::receipt::format_receipt;
 use crate::core::resident_input::{format_date_ja, format_date_with_weekday};
 use crate::core::roster_csv::format_phone;
+use crate::core::vaccination::dose::DoseNumber;
 use crate::db::bookings::{self, Booking, ByStaff};
 use crate::db::dose_bookings::{self, DoseFacts};
 use crate::db::venues::{self, Venue};
@@ -24,6 +25,7 @@ use crate::web::render;
 use crate::web::session::check_csrf;
 use crate::web::staff::day_roster::{Params, param};
 use crate::web::staff::{Denied, Staff, no_store, require};
+use crate::web::vaccination::mybooking::cancelled_mails;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -217,12 +219,17 @@ pub async fn cancel(
         when(&d.booking)
     );
     // A caller may cancel at any time, past the online deadline too: that is what the
-    // call centre is for. No mail: the clerk confirms it on the phone.
+    // call centre is for. The booking's address gets the cancellation mail, as online: a
+    // record of what the clerk did, and a warning if the caller was not the resident.
+    let mails = match DoseNumber::new(u8::try_from(d.facts.dose_number).unwrap_or(0)) {
+        Some(dose) => cancelled_mails(&app, &staff.tenant, &d.booking, dose).await?,
+        None => Vec::new(),
+    };
     let done = bookings::cancel(
         &app.db,
         id,
         app.clock.now_unix(),
-        &[],
+        &mails,
         Some(&ByStaff {
             staff_user_id: staff.user.id,
             action: "vaccination_cancel",
@@ -230,6 +237,7 @@ pub async fn cancel(
         }),
     )
     .await?;
+    app.mail_wakeup.notify_one();
     let code = if done { "cancelled" } else { "not_active" };
     Ok(
         Redirect::to(&staff.url(&format!("/vaccination/bookings/{id}?result={code}")))

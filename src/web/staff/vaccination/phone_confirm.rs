@@ -35,6 +35,7 @@ use crate::web::render;
 use crate::web::session::check_csrf;
 use crate::web::staff::day_roster::{Params, param};
 use crate::web::staff::{Denied, Staff, no_store, require};
+use crate::web::vaccination::mails;
 
 /// What the clerk typed on the 連絡先 form, kept as typed when it comes back with errors.
 #[derive(Serialize, Default)]
@@ -352,6 +353,34 @@ pub async fn book(
             format_hhmm(hold.start_min),
             format_hhmm(hold.end_min)
         );
+        // The caller who gives an address gets the same completion mail as a booking made
+        // online (the 予約ID, venue, 持ち物, the call centre), in the same transaction.
+        let dose_label = dose.label(Lang::Ja);
+        let completion_mail: Vec<_> = checked
+            .email
+            .as_ref()
+            .map(|to| {
+                mails::completion(
+                    &staff.tenant,
+                    &s.settings,
+                    &app.settings.server.public_url,
+                    &mails::Facts {
+                        receipt_number: &receipt_number,
+                        person_name: &s.ticket.name,
+                        dose_label: &dose_label,
+                        day: hold.day,
+                        start_min: hold.start_min,
+                        end_min: hold.end_min,
+                        venue: &venue.name,
+                        address: &venue.address,
+                        vaccine: &venue.vaccine,
+                    },
+                    to.as_str(),
+                    Lang::Ja,
+                )
+            })
+            .into_iter()
+            .collect();
         let outcome = bookings::confirm(
             &app.db,
             &NewBooking {
@@ -382,12 +411,15 @@ pub async fn book(
                     wants_earlier: contact.wants_earlier,
                 }),
             },
-            &[],
+            &completion_mail,
         )
         .await?;
         let mut errors = BTreeMap::new();
         match outcome {
-            Confirmed::Booked(booking) => return Ok(to_booking(&staff, booking, "booked")),
+            Confirmed::Booked(booking) => {
+                app.mail_wakeup.notify_one();
+                return Ok(to_booking(&staff, booking, "booked"));
+            }
             Confirmed::Replayed(booking) => return Ok(to_booking(&staff, booking, "replayed")),
             Confirmed::ReceiptTaken => continue,
             Confirmed::HoldExpired => {
