@@ -1,7 +1,8 @@
 // Vaccination booking, the resident's whole way (seeds 002, 003): 利用規約 (refused without
 // the box, then ticked by keyboard), ログイン (a wrong birthdate, then the right one), the
 // マイページ, 「日時から決める」 on the month calendar, the day's venues and times, 連絡先
-// with its errors, 内容確認, 完了, the mail, and ログアウト. In Japanese on a 360-pixel
+// with its errors, 内容確認, 完了, the mail, 「接種場所の絞り込み」, the booking's 詳細, 編集
+// (another time, 「予約の変更」, the change mail) and キャンセル, and ログアウト. In Japanese on a 360-pixel
 // phone and in English at 200 % text; every page passes axe and the Nu checker.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -117,6 +118,57 @@ async function journey(v) {
   await page.goto(`${BASE}/t/demo/vaccination/mypage`);
   await v.check("mypage-booked");
   assert.ok((await page.locator("main").innerText()).includes(receipt));
+
+  // 「接種場所の絞り込み」: read only, narrowed by kind with the GET form.
+  await page.getByRole("link", { name: t("接種場所の絞り込み", "Find a venue") }).click();
+  await v.check("browse");
+  await page.getByLabel(t("会場の種類", "Type of venue")).selectOption("clinic");
+  await page.getByRole("button", { name: t("絞り込む", "Show"), exact: true }).click();
+  await page.waitForURL(/browse\?kind=clinic/);
+  await v.check("browse-clinics");
+  assert.match(await page.locator("#venues-heading").innerText(), t(/1か所/, /\(1\)/));
+  await page.getByRole("link", { name: t("マイページへ戻る", "Back to my page") }).click();
+
+  // 詳細 → 編集: another time by date, 「予約の変更」 with before and after, confirmed by
+  // keyboard; the 予約ID stays and the change is mailed.
+  await page.getByRole("link", { name: t(/^詳細/, /^Details/) }).click();
+  await v.check("booking-detail");
+  await page.getByRole("link", { name: t("編集", "Change"), exact: true }).click();
+  await v.check("change-start");
+  await page.getByRole("link", { name: t("日時から決める", "Choose by date") }).click();
+  await v.check("change-calendar");
+  let days = page.locator("table.month-calendar td.day-plenty a");
+  if ((await days.count()) < 2) {
+    await page.getByRole("link", { name: t("来月→", "Next month →") }).click();
+    days = page.locator("table.month-calendar td.day-plenty a");
+  }
+  await days.last().click();
+  await page.locator("main section.venue a.button").first().click();
+  await page.getByRole("button", { name: t("選択", "Choose") }).last().click();
+  await page.waitForURL(/vaccination\/change$/);
+  await v.check("change-confirm");
+  const changing = await page.locator("main").innerText();
+  assert.match(changing, t(/まだ変更は確定していません。/, /not confirmed yet/));
+  assert.match(changing, t(/変更前/, /Before/));
+  await page.getByRole("button", { name: t("変更を確定する", "Confirm the change") }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/vaccination\/bookings\/\d+$/);
+  await v.check("changed");
+  const changed = await page.locator("main").innerText();
+  assert.match(changed, t(/予約IDは変わりません/, /booking ID stays the same/));
+  assert.ok(changed.includes(receipt), changed);
+  const changeMail = await openMail(v, email, t("予約変更", "Booking changed"));
+  assert.ok(changeMail.includes(receipt), changeMail);
+
+  // キャンセル → 「キャンセルしますか？」 → はい.
+  await page.goto(`${BASE}/t/demo/vaccination/mypage`);
+  await page.getByRole("link", { name: t(/^詳細/, /^Details/) }).click();
+  await page.getByRole("link", { name: t("キャンセル", "Cancel"), exact: true }).click();
+  await v.check("cancel-confirm");
+  await page.getByRole("button", { name: t("はい", "Yes"), exact: true }).click();
+  await page.waitForURL(/vaccination\/mypage/);
+  await v.check("cancelled");
+  assert.match(await page.locator("main").innerText(), t(/予約をキャンセルしました。/, /has been cancelled/));
   await page.getByRole("button", { name: t("ログアウト", "Log out") }).click();
   await page.waitForURL(/vaccination\/login/);
   await v.check("logged-out");
