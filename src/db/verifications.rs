@@ -124,3 +124,17 @@ pub async fn peek(
         })
     })
 }
+
+/// The check `id` of this tenant, used or not (the vaccination 連絡先 asks whether the link
+/// it mailed has been opened, from whichever device).
+pub async fn find(db: &Db, tenant_id: i64, id: i64) -> Result<Option<Verification>, DbError> {
+    crate::db_read!(db, |conn| {
+        Ok(email_verifications::table
+            .filter(email_verifications::id.eq(id))
+            .filter(email_verifications::tenant_id.eq(tenant_id))
+            .select(Verification::as_select())
+            .get_result(conn)
+            .await
+            .optional()?)
+    })
+}

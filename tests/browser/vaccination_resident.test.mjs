@@ -1,7 +1,7 @@
 // Vaccination booking, the resident's whole way (seeds 002, 003): 利用規約 (refused without
 // the box, then ticked by keyboard), ログイン (a wrong birthdate, then the right one), the
 // マイページ, 「日時から決める」 on the month calendar, the day's venues and times, 連絡先
-// with its errors, 内容確認, 完了, the mail, 「接種場所の絞り込み」, the booking's 詳細, 編集
+// with its errors, the address check by its link mail, 内容確認, 完了, the mail, 「接種場所の絞り込み」, the booking's 詳細, 編集
 // (another time, 「予約の変更」, the change mail) and キャンセル, and ログアウト. In Japanese on a 360-pixel
 // phone and in English at 200 % text; every page passes axe and the Nu checker.
 import { test, before, after } from "node:test";
@@ -103,6 +103,15 @@ async function journey(v) {
   await page.locator("#email").fill(email);
   await page.locator("#wants_earlier_no").check();
   await page.getByRole("button", { name: t("内容確認へ進む", "Go to confirmation") }).click();
+  // The address is checked first: the link mail, opened in this browser, goes on.
+  await page.waitForURL(/vaccination\/contact\/verify/);
+  await v.check("verify-sent");
+  assert.match(await page.locator("main").innerText(), t(/確認メールを送信しました/, /We have sent you a mail/));
+  await openMail(v, email, t("メールアドレスの確認", "Confirm your address"));
+  const link = await page.locator("main a", { hasText: "/vaccination/verify/" }).first().getAttribute("href");
+  await page.goto(link);
+  await v.check("verify-link");
+  await page.getByRole("button", { name: t("メールアドレスを確認する", "Confirm my address") }).click();
   await page.waitForURL(/vaccination\/confirm/);
   await v.check("confirm");
   assert.match(await page.locator("main").innerText(), t(/まだ予約は確定していません。/, /not confirmed yet/));

@@ -274,7 +274,14 @@ async fn run_flow(
     };
 
     let sink = Arc::new(smtp::Sink::default());
-    let smtp_port = smtp::start(sink.clone(), format!("/t/{}/apply/", setup::SLUG)).await?;
+    // The link each mode's residents wait for: card pickup's 申込 link, or the address
+    // check of vaccination's 連絡先.
+    let link_marker = if vaccination {
+        format!("/t/{}/vaccination/verify/", setup::SLUG)
+    } else {
+        format!("/t/{}/apply/", setup::SLUG)
+    };
+    let smtp_port = smtp::start(sink.clone(), link_marker).await?;
     let binary = match &args.server_bin {
         Some(b) => b.clone(),
         None => server::default_binary()?,

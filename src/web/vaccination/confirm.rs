@@ -14,6 +14,7 @@ use axum_extra::extract::CookieJar;
 use super::book::{Booking, require_draft};
 use super::contact::{check, draft_hold, insert_choice};
 use super::mypage::{booking_view, states_of};
+use super::verify;
 use super::visit::{Login, require_login, visit_of};
 use super::{insert_service, load_service, mails, url};
 use crate::app::AppState;
@@ -83,12 +84,15 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let (tenant, settings) = load_service(&app, &slug).await?;
-    let booking = match require_draft(&app, &jar, &tenant, &settings).await? {
+    let mut booking = match require_draft(&app, &jar, &tenant, &settings).await? {
         Ok(b) => b,
         Err(r) => return Ok(*r),
     };
     if let Some(r) = booking.change_redirect(&tenant) {
         return Ok(r);
+    }
+    if !verify::address_ready(&mut booking) {
+        return Ok(Redirect::to(&url(&tenant, "/contact/verify")).into_response());
     }
     render_confirm(&app, &tenant, &settings, jar, booking, None).await
 }
@@ -108,6 +112,9 @@ pub async fn submit(
     };
     if let Some(r) = booking.change_redirect(&tenant) {
         return Ok(r);
+    }
+    if !verify::address_ready(&mut booking) {
+        return Ok(Redirect::to(&url(&tenant, "/contact/verify")).into_response());
     }
     let Some(draft) = visit_of(&mut booking.session).draft.clone() else {
         return Ok(Redirect::to(&url(&tenant, "/mypage")).into_response());

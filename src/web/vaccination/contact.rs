@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
 use super::book::{Booking, require_draft};
+use super::verify;
 use super::visit::{Contact, visit_of};
 use super::{insert_service, load_service, url};
 use crate::app::AppState;
@@ -23,6 +24,7 @@ use crate::i18n::{Lang, Msg};
 use crate::web::booking::base_context;
 use crate::web::booking::hold::hold_view;
 use crate::web::error::WebError;
+use crate::web::limits::Client;
 use crate::web::session::{self, check_csrf};
 use crate::web::{PathParams, render};
 
@@ -190,6 +192,7 @@ pub async fn show(
 
 pub async fn submit(
     State(app): State<AppState>,
+    client: Client,
     PathParams(slug): PathParams<String>,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
@@ -219,8 +222,21 @@ pub async fn submit(
         draft.contact_done = result.is_ok();
     }
     session::save(&app, &booking.session).await?;
-    match result {
-        Ok(_) => Ok(Redirect::to(&url(&tenant, "/confirm")).into_response()),
-        Err(errors) => render_contact(&app, &tenant, &settings, jar, booking, errors).await,
+    let checked = match result {
+        Ok(c) => c,
+        Err(errors) => return render_contact(&app, &tenant, &settings, jar, booking, errors).await,
+    };
+    // An address not yet checked in this draft gets the link mail first.
+    if let Some(email) = &checked.email
+        && !verify::address_ready(&mut booking)
+    {
+        return match verify::send_check(&app, &tenant, client, &mut booking, email).await? {
+            Ok(()) => Ok(Redirect::to(&url(&tenant, "/contact/verify")).into_response()),
+            Err(limited) => {
+                let errors = BTreeMap::from([("email", limited)]);
+                render_contact(&app, &tenant, &settings, jar, booking, errors).await
+            }
+        };
     }
+    Ok(Redirect::to(&url(&tenant, "/confirm")).into_response())
 }

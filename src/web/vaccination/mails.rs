@@ -138,3 +138,32 @@ pub fn changed(
         inline_png: None,
     }
 }
+
+/// The address check of 連絡先 (`web::vaccination::verify`): the link to open and until
+/// when. It names no person, venue or day: it goes to an address not yet shown to be
+/// the resident's.
+pub fn verification(
+    tenant: &Tenant,
+    to: &str,
+    link: &str,
+    expires_at: i64,
+    lang: Lang,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: Msg::new("vx-verify-mail-subject")
+            .arg("tenant", tenant.name.as_str())
+            .resolve(lang),
+        text: Msg::new("vx-verify-mail-body")
+            .arg("tenant", tenant.name.as_str())
+            .arg("link", link)
+            .arg(
+                "until",
+                i18n::date_time(lang, crate::core::deadline::jst_from_unix(expires_at)),
+            )
+            .resolve(lang),
+        html: None,
+        ics: None,
+        inline_png: None,
+    }
+}

@@ -16,6 +16,7 @@ pub mod mails;
 pub mod mybooking;
 pub mod mypage;
 pub mod terms;
+pub mod verify;
 pub mod visit;
 
 use axum::Router;
@@ -70,6 +71,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/t/{tenant}/vaccination/contact",
             get(contact::show).post(contact::submit),
+        )
+        // The address check of 連絡先: the page after it, and the link in the mail.
+        .route(
+            "/t/{tenant}/vaccination/contact/verify",
+            get(verify::sent).post(verify::sent_submit),
+        )
+        .route(
+            "/t/{tenant}/vaccination/verify/{token}",
+            get(verify::link).post(verify::link_submit),
         )
         .route(
             "/t/{tenant}/vaccination/confirm",

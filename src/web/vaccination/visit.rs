@@ -51,6 +51,13 @@ pub struct Draft {
     pub booking_id: Option<i64>,
     /// The completion mail went to this address.
     pub mailed_to: Option<String>,
+    /// The address check mailed for 連絡先's address (`db::verifications`), and the address
+    /// once its link was opened: 内容確認 waits for it, so no booking's mail goes to an
+    /// address nobody has shown they read.
+    #[serde(default)]
+    pub verification_id: Option<i64>,
+    #[serde(default)]
+    pub verified_email: Option<String>,
 }
 
 /// 連絡先 as typed (kept across pages and errors).

@@ -198,3 +198,29 @@ vx-browse-calendar = Places by day (all venues shown)
 vx-browse-venues = Venues ({ $n })
 vx-browse-none = No venue matches. Please try other choices.
 vx-browse-to-book = To book, press "Book" for the dose on My page.
+
+## Checking the mail address (連絡先, issue 12 step 5)
+vx-verify-sent-title = We have sent you a mail
+vx-verify-sent = We have sent a mail to { $email } to check the address.
+vx-verify-sent-how = Open the link in the mail within { $minutes } minutes and press "Confirm my address". Then press "I have confirmed it" on this page to go on to the confirmation. (If you open the link in this browser, you go on by yourself.)
+vx-verify-checked = I have confirmed it
+vx-verify-not-yet = The address has not been confirmed yet. Open the link in the mail, press "Confirm my address", then press "I have confirmed it" again.
+vx-verify-no-mail = If no mail arrives
+vx-verify-no-mail-how = Please look in your spam folder too. If the address is wrong, correct it. You can also book without a mail address (you will then get no booking mail or reminders).
+vx-verify-fix = Correct the mail address
+vx-verify-skip = Go on without a mail address
+vx-verify-link-title = Confirm your mail address
+vx-verify-link-press = Press "Confirm my address" to use this address for your booking.
+vx-verify-link-submit = Confirm my address
+vx-verify-done-here = Your mail address is confirmed.
+vx-verify-done-elsewhere = Your mail address is confirmed. Go back to the page where you are booking and press "I have confirmed it".
+vx-verify-link-expired = This link has expired. Use "Correct the mail address" on the booking page to send it again.
+vx-verify-link-used = This link has already been used. Go back to the page where you are booking and press "I have confirmed it".
+vx-verify-link-unknown = This link is not valid. Please check the link in the mail again.
+vx-verify-mail-subject = [Confirm your address] { $tenant } vaccination booking
+vx-verify-mail-body =
+    This address was given as the contact for a vaccination booking in { $tenant }.
+    Open this link and press "Confirm my address":
+    { $link }
+    The link is valid until { $until }.
+    If this was not you, please ignore this mail. The address is not used unless the link is opened.

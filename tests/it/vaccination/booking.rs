@@ -5,6 +5,7 @@ use time::Duration;
 
 use super::{
     day_of, hold_by_place, links, logged_in, press_confirm, send_contact, ticket, to_confirm,
+    to_confirm_verified,
 };
 use crate::common::{Backend, TestApp};
 use crate::on_both_databases;
@@ -82,7 +83,7 @@ async fn book_once_then_the_second_dose(backend: Backend) {
     let mut client = app.client();
     logged_in(&mut client, 0).await;
     let (contact, day1) = hold_by_place(&mut client, 1).await;
-    let confirm = to_confirm(&mut client, &contact, "taro@example.jp").await;
+    let confirm = to_confirm_verified(&app, &mut client, &contact, "taro@example.jp").await;
     confirm.assert_text("まだ予約は確定していません。");
     confirm.assert_text("ヤマダ タロウ");
     confirm.assert_text("09012345678");
@@ -117,7 +118,10 @@ async fn book_once_then_the_second_dose(backend: Backend) {
     let receipt = madoguchi::core::receipt::format_receipt(&booking.receipt_number);
     done.assert_text(&receipt);
     let mails = app.mails_to("taro@example.jp").await;
-    assert_eq!(mails.len(), 1, "one mail for the double press");
+    // The address check, then one completion mail for the double press.
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails[0].subject.contains("メールアドレスの確認"));
+    let mails = &mails[1..];
     assert!(
         mails[0].subject.contains("予約完了"),
         "{}",
@@ -294,3 +298,141 @@ async fn racing_confirmations_book_one_dose(backend: Backend) {
     assert_eq!(crate::common::rows::taken_mismatches(app.db()).await, 0);
 }
 on_both_databases!(racing_confirmations_book_one_dose);
+
+/// The address of 連絡先 is checked before 内容確認: 内容確認 waits; the link opened on
+/// another device and pressed there lets 「確認しました」 go on; the link works once; a
+/// changed address is checked again; the mail names no person or day; going on without an
+/// address books with none and mails nothing more.
+async fn the_mail_address_is_checked_first(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let mut client = app.client();
+    logged_in(&mut client, 8).await;
+    let (contact, _) = hold_by_place(&mut client, 1).await;
+    let mut fields = super::GOOD_CONTACT.to_vec();
+    fields[2] = ("email", "hanako@example.jp");
+    let sent = send_contact(&mut client, &contact, &fields).await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/t/demo/vaccination/contact/verify")
+    );
+    // 内容確認 is not reachable before the check.
+    let early = client.get("/t/demo/vaccination/confirm").await;
+    assert_eq!(
+        early.location.as_deref(),
+        Some("/t/demo/vaccination/contact/verify")
+    );
+    let waiting = client.get("/t/demo/vaccination/contact/verify").await;
+    waiting.assert_text("確認メールを送信しました");
+    waiting.assert_text("hanako@example.jp");
+    let not_yet = client
+        .post_form(
+            "/t/demo/vaccination/contact/verify",
+            &[("csrf", &crate::common::csrf(&waiting.body))],
+        )
+        .await;
+    assert_eq!(not_yet.status, 409);
+    not_yet.assert_text("まだメールアドレスの確認ができていません。");
+    let mails = app.mails_to("hanako@example.jp").await;
+    assert_eq!(mails.len(), 1);
+    for private in ["ヤマダ", "デモ市保健センター", "1回目"] {
+        assert!(
+            !mails[0].text.contains(private),
+            "{private}: {}",
+            mails[0].text
+        );
+    }
+
+    // Opened on a phone: another browser, no login.
+    let link = super::verification_link(&app, "hanako@example.jp").await;
+    let mut phone = app.client();
+    let landing = phone.get(&link).await;
+    landing.assert_text("メールアドレスを確認する");
+    let pressed = phone
+        .post_form(&link, &[("csrf", &crate::common::csrf(&landing.body))])
+        .await;
+    assert_eq!(pressed.status, 200);
+    pressed.assert_text("予約をしている画面に戻り、「確認しました」を押してください。");
+    let again = phone.get(&link).await;
+    assert_eq!(again.status, 410);
+    again.assert_text("このリンクはすでに使われています。");
+    assert_eq!(
+        phone
+            .get("/t/demo/vaccination/verify/nonsense")
+            .await
+            .status,
+        404
+    );
+
+    let checked = client
+        .post_form(
+            "/t/demo/vaccination/contact/verify",
+            &[("csrf", &crate::common::csrf(&waiting.body))],
+        )
+        .await;
+    assert_eq!(
+        checked.location.as_deref(),
+        Some("/t/demo/vaccination/confirm")
+    );
+    let confirm = client.get("/t/demo/vaccination/confirm").await;
+    confirm.assert_text("hanako@example.jp");
+
+    // Another address: checked again; then going on without one.
+    let contact = client.get("/t/demo/vaccination/contact").await;
+    fields[2] = ("email", "other@example.jp");
+    let sent = send_contact(&mut client, &contact, &fields).await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/t/demo/vaccination/contact/verify")
+    );
+    let skipped = client
+        .post_form(
+            "/t/demo/vaccination/contact/verify",
+            &[
+                ("csrf", &crate::common::csrf(&waiting.body)),
+                ("action", "skip"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        skipped.location.as_deref(),
+        Some("/t/demo/vaccination/confirm")
+    );
+    let confirm = client.get("/t/demo/vaccination/confirm").await;
+    assert_eq!(confirm.status, 200, "{}", confirm.text());
+    confirm.assert_no_text("other@example.jp");
+    let done = press_confirm(&mut client, &confirm).await;
+    assert_eq!(done.location.as_deref(), Some("/t/demo/vaccination/done"));
+    let booked = tickets::active_bookings(app.db(), ticket_id(&app, 8).await)
+        .await
+        .unwrap();
+    let booking = madoguchi::db::bookings::find(app.db(), booked[0].0)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(booking.email, None);
+    assert_eq!(
+        app.mails_to("other@example.jp").await.len(),
+        1,
+        "only the check"
+    );
+    assert_eq!(
+        app.mails_to("hanako@example.jp").await.len(),
+        1,
+        "only the check"
+    );
+
+    // An expired link says so.
+    let mut late = app.client();
+    logged_in(&mut late, 9).await;
+    let (contact, _) = hold_by_place(&mut late, 1).await;
+    fields[2] = ("email", "late@example.jp");
+    send_contact(&mut late, &contact, &fields).await;
+    let link = super::verification_link(&app, "late@example.jp").await;
+    app.clock.advance(24 * 3600);
+    let expired = app.client().get(&link).await;
+    assert_eq!(expired.status, 410);
+    expired.assert_text("このリンクの有効期限が切れています。");
+}
+on_both_databases!(the_mail_address_is_checked_first);

@@ -167,3 +167,54 @@ pub async fn press_confirm(client: &mut Client, confirm: &Page) -> Page {
         )
         .await
 }
+
+/// 連絡先 filled in with `email`, its check mailed; the link from the mail opened and
+/// pressed in this browser, which goes on to 内容確認 (shown).
+pub async fn to_confirm_verified(
+    app: &crate::common::TestApp,
+    client: &mut Client,
+    contact: &Page,
+    email: &str,
+) -> Page {
+    let mut fields = GOOD_CONTACT.to_vec();
+    fields[2] = ("email", email);
+    let sent = send_contact(client, contact, &fields).await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/t/demo/vaccination/contact/verify"),
+        "{}",
+        sent.text()
+    );
+    let link = verification_link(app, email).await;
+    let landing = client.get(&link).await;
+    assert_eq!(landing.status, 200, "{}", landing.text());
+    let pressed = client
+        .post_form(&link, &[("csrf", &csrf(&landing.body))])
+        .await;
+    assert_eq!(
+        pressed.location.as_deref(),
+        Some("/t/demo/vaccination/confirm"),
+        "{}",
+        pressed.text()
+    );
+    let page = client.get("/t/demo/vaccination/confirm").await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    page
+}
+
+/// The link of the last address check mailed to `email`.
+pub async fn verification_link(app: &crate::common::TestApp, email: &str) -> String {
+    let mails = app.mails_to(email).await;
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| {
+            m.subject.contains("メールアドレスの確認") || m.subject.contains("Confirm your address")
+        })
+        .unwrap_or_else(|| panic!("no check mailed to {email}: {mails:?}"));
+    crate::common::link_in(
+        &mail.text,
+        "http://127.0.0.1:3000/t/demo/vaccination/verify/",
+    )
+    .expect("the link in the mail")
+}
