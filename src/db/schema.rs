@@ -93,6 +93,7 @@ diesel::table! {
         first_day -> Date,
         last_day -> Date,
         reason -> Text,
+        service_kind -> Nullable<Text>,
     }
 }
 

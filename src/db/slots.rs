@@ -186,27 +186,45 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             .filter_map(TemplateRow::into_template)
             .collect();
 
-        let closure_rows: Vec<(Option<i64>, Date, Date, String)> = closures::table
-            .filter(closures::tenant_id.eq(tenant_id))
-            .filter(closures::last_day.ge(today))
-            .filter(closures::first_day.le(horizon))
-            .select((
-                closures::counter_id,
-                closures::first_day,
-                closures::last_day,
-                closures::reason,
-            ))
+        let closure_rows: Vec<(Option<i64>, Option<String>, Date, Date, String)> =
+            closures::table
+                .filter(closures::tenant_id.eq(tenant_id))
+                .filter(closures::last_day.ge(today))
+                .filter(closures::first_day.le(horizon))
+                .select((
+                    closures::counter_id,
+                    closures::service_kind,
+                    closures::first_day,
+                    closures::last_day,
+                    closures::reason,
+                ))
+                .load(self)
+                .await?;
+        // A closure of every counter of one service is, to the plan, a closure of each of
+        // that service's counters: the plan knows counters, not services.
+        let counter_kinds: Vec<(i64, String)> = counters::table
+            .filter(counters::tenant_id.eq(tenant_id))
+            .select((counters::id, counters::service_kind))
             .load(self)
             .await?;
-        let closures: Vec<Closure> = closure_rows
-            .into_iter()
-            .map(|(counter_id, first_day, last_day, reason)| Closure {
+        let mut closures: Vec<Closure> = Vec::with_capacity(closure_rows.len());
+        for (counter_id, kind, first_day, last_day, reason) in closure_rows {
+            let closure = |counter_id| Closure {
                 counter_id,
                 first_day,
                 last_day,
-                reason,
-            })
-            .collect();
+                reason: reason.clone(),
+            };
+            match (counter_id, kind) {
+                (None, Some(kind)) => closures.extend(
+                    counter_kinds
+                        .iter()
+                        .filter(|(_, k)| *k == kind)
+                        .map(|(id, _)| closure(Some(*id))),
+                ),
+                (counter_id, _) => closures.push(closure(counter_id)),
+            }
+        }
 
         let rules = CalendarRules {
             close_on_holidays,

@@ -239,6 +239,7 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     // Closing the main office that Wednesday would remove the held slot: refused too.
     let closure = ScheduleChange::AddClosure {
         counter_id: Some(town.main_office),
+        service_kind: None,
         first_day: wednesday,
         last_day: wednesday,
         reason: "庁舎点検".into(),
@@ -264,6 +265,7 @@ async fn changes_never_strand_taken_places(backend: Backend) {
     // A municipality-wide closure of days nobody holds goes through: both counters close.
     let range = ScheduleChange::AddClosure {
         counter_id: None,
+        service_kind: None,
         first_day: date!(2026 - 12 - 07),
         last_day: date!(2026 - 12 - 08),
         reason: "システム更新".into(),

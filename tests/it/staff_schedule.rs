@@ -953,6 +953,7 @@ async fn only_admins_of_the_municipality_reach_these_pages(backend: Backend) {
         },
         &schedule::ScheduleChange::AddClosure {
             counter_id: None,
+            service_kind: None,
             first_day: date!(2026 - 12 - 24),
             last_day: date!(2026 - 12 - 24),
             reason: "他市の休み".into(),

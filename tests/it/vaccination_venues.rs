@@ -798,3 +798,113 @@ async fn the_home_page_lists_the_services_offered(backend: Backend) {
     assert!(!pickup_only.body.contains("/vaccination/"));
 }
 on_both_databases!(the_home_page_lists_the_services_offered);
+
+/// 「すべての接種会場」 on the venues page closes every venue and no card-pickup counter;
+/// 「すべての窓口(接種会場は除く)」 on the schedule page the other way round; each page
+/// lists what applies to it and 「すべての窓口・接種会場」 still closes both.
+async fn closing_every_venue_or_every_counter(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let tenant = app.demo_tenant().await;
+    let mut admin = app.admin_client().await;
+    let centre = venue_id(&app, HEALTH_CENTRE).await;
+    let counter = tenants::active_counters(app.db(), tenant.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap()
+        .id;
+    let count = |id: i64, day: Date| {
+        let db = app.db().clone();
+        async move {
+            slots::find_by_counter_days(&db, id, day, day)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let tuesday = date!(2026 - 12 - 08);
+    let thursday = date!(2026 - 12 - 10);
+    let (centre_tue, counter_tue) = (count(centre, tuesday).await, count(counter, tuesday).await);
+    assert!(centre_tue > 0 && counter_tue > 0);
+
+    let done = post_ok(
+        &mut admin,
+        VENUES,
+        &format!("{VENUES}/closures"),
+        &[
+            ("counter", "all"),
+            ("first_day", "2026-12-08"),
+            ("reason", "接種会場の一斉点検のため"),
+        ],
+    )
+    .await;
+    done.assert_text("すべての接種会場");
+    assert_eq!(count(centre, tuesday).await, 0, "the venues close");
+    assert_eq!(
+        count(counter, tuesday).await,
+        counter_tue,
+        "card pickup stays open"
+    );
+    let schedule = admin.get("/t/demo/staff/schedule").await;
+    schedule.assert_no_text("接種会場の一斉点検のため");
+
+    let (centre_thu, counter_thu) = (
+        count(centre, thursday).await,
+        count(counter, thursday).await,
+    );
+    assert!(centre_thu > 0 && counter_thu > 0);
+    let schedule = admin.get("/t/demo/staff/schedule").await;
+    schedule.assert_text("すべての窓口(接種会場は除く)");
+    let token = csrf(&schedule.body);
+    let saved = admin
+        .post_form(
+            "/t/demo/staff/schedule/closures",
+            &[
+                ("csrf", token.as_str()),
+                ("counter", "all"),
+                ("first_day", "2026-12-10"),
+                ("last_day", ""),
+                ("reason", "システム更新のため"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    assert_eq!(count(counter, thursday).await, 0, "the counters close");
+    assert_eq!(
+        count(centre, thursday).await,
+        centre_thu,
+        "the venues stay open"
+    );
+    admin.get(VENUES).await.assert_no_text("システム更新のため");
+    let schedule = admin.get("/t/demo/staff/schedule").await;
+    schedule.assert_text("システム更新のため");
+
+    // The venues page removes its own closure of every venue.
+    let venues_page = admin.get(VENUES).await;
+    let id = schedule::closures_from(app.db(), tenant.id, tuesday, VACCINATION)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.reason == "接種会場の一斉点検のため")
+        .unwrap()
+        .id;
+    let removed = admin
+        .post_form(
+            &format!("{VENUES}/closures/{id}/delete"),
+            &[("csrf", csrf(&venues_page.body).as_str())],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.text());
+    assert_eq!(count(centre, tuesday).await, centre_tue);
+    let audit = audit_details(&app, "schedule_change").await;
+    assert!(
+        audit
+            .iter()
+            .any(|d| d.contains("すべての接種会場「接種会場の一斉点検のため」")),
+        "{audit:?}"
+    );
+}
+on_both_databases!(closing_every_venue_or_every_counter);

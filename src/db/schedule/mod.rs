@@ -73,6 +73,26 @@ pub struct ClosureRecord {
     pub first_day: Date,
     pub last_day: Date,
     pub reason: String,
+    /// Without a counter: `None` closes every counter and venue, `Some(kind)` every counter
+    /// of that service (`CARD_PICKUP`, `VACCINATION`).
+    pub service_kind: Option<String>,
+}
+
+impl ClosureRecord {
+    /// Where the closure applies, in the words of the console's lists and audit log.
+    pub fn place_label(&self, counter_name: Option<&str>) -> String {
+        closure_place(counter_name, self.service_kind.as_deref())
+    }
+}
+
+/// 「すべての窓口・接種会場」, 「すべての窓口」, 「すべての接種会場」 or the counter's name.
+pub fn closure_place(counter_name: Option<&str>, service_kind: Option<&str>) -> String {
+    match (counter_name, service_kind) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(crate::db::vaccination::VACCINATION)) => "すべての接種会場".to_string(),
+        (None, Some(_)) => "すべての窓口".to_string(),
+        (None, None) => "すべての窓口・接種会場".to_string(),
+    }
 }
 
 /// Every opening template of the tenant's counters, by counter, weekday and time.
@@ -94,8 +114,8 @@ pub async fn templates(db: &Db, tenant_id: i64) -> Result<Vec<TemplateRecord>, D
 }
 
 /// The tenant's closures that end on or after `from`, earliest first: those of the counters
-/// serving `service_kind` (card pickup's counters or vaccination's venues) and those that
-/// close every counter of the municipality.
+/// serving `service_kind` (card pickup's counters or vaccination's venues), those that close
+/// every counter of that service, and those that close every counter of the municipality.
 pub async fn closures_from(
     db: &Db,
     tenant_id: i64,
@@ -110,6 +130,11 @@ pub async fn closures_from(
             .filter(
                 closures::counter_id
                     .is_null()
+                    .and(
+                        closures::service_kind
+                            .is_null()
+                            .or(closures::service_kind.eq(service_kind)),
+                    )
                     .or(counters::service_kind.eq(service_kind)),
             )
             .order((closures::first_day, closures::id))
@@ -165,9 +190,11 @@ pub enum ScheduleChange {
     DeleteTemplate {
         id: i64,
     },
-    /// `counter_id` None closes every counter.
+    /// `counter_id` None closes every counter: of `service_kind` when given, else every
+    /// counter and venue of the municipality.
     AddClosure {
         counter_id: Option<i64>,
+        service_kind: Option<&'static str>,
         first_day: Date,
         last_day: Date,
         reason: String,
@@ -621,6 +648,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
             }
             ScheduleChange::AddClosure {
                 counter_id,
+                service_kind,
                 first_day,
                 last_day,
                 reason,
@@ -630,8 +658,9 @@ crate::impl_for_both_backends!(ScheduleWrites {
                         Some(place) => place,
                         None => return Ok(None),
                     },
-                    None => "全窓口".to_string(),
+                    None => closure_place(None, *service_kind),
                 };
+                let service_kind = counter_id.is_none().then_some(*service_kind).flatten();
                 let id: i64 = diesel::insert_into(closures::table)
                     .values((
                         closures::tenant_id.eq(tenant_id),
@@ -639,6 +668,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                         closures::first_day.eq(first_day),
                         closures::last_day.eq(last_day),
                         closures::reason.eq(reason),
+                        closures::service_kind.eq(service_kind),
                     ))
                     .returning(closures::id)
                     .get_result(self)
@@ -664,7 +694,7 @@ crate::impl_for_both_backends!(ScheduleWrites {
                 };
                 let place = match old.counter_id {
                     Some(c) => self.place_in(tenant_id, c).await?.unwrap_or_default(),
-                    None => "全窓口".to_string(),
+                    None => old.place_label(None),
                 };
                 diesel::delete(closures::table.filter(closures::id.eq(id)))
                     .execute(self)

@@ -17,6 +17,7 @@ use crate::core::grid::format_hhmm;
 use crate::core::resident_input::fold_digits;
 use crate::db::schedule::{self, CounterFields, ScheduleChange, TemplateFields, TemplateRecord};
 use crate::db::tenants;
+use crate::db::tenants::CARD_PICKUP;
 use crate::web::PathParams;
 use crate::web::error::WebError;
 
@@ -349,8 +350,11 @@ pub async fn add_closure(
     } else {
         view.check("last_day", parse_day(&typed(&form, "last_day"), today))
     };
+    // "" closes every counter and venue of the municipality, "all" every card-pickup
+    // counter (the venues stay open), a number that counter.
+    let service_kind = (typed(&form, "counter").trim() == "all").then_some(CARD_PICKUP);
     let counter_id = match typed(&form, "counter").trim() {
-        "" => Some(None),
+        "" | "all" => Some(None),
         raw => view.check(
             "counter",
             raw.parse::<i64>()
@@ -379,6 +383,7 @@ pub async fn add_closure(
         &staff,
         ScheduleChange::AddClosure {
             counter_id,
+            service_kind,
             first_day,
             last_day,
             reason,

@@ -267,7 +267,8 @@ async fn render_page(
         })
         .collect();
     let names: HashMap<i64, &str> = counters.iter().map(|c| (c.id, c.name.as_str())).collect();
-    // A closure for every counter closes the vaccination venues too: say so where it applies.
+    // Without vaccination, every counter is every card-pickup counter: one choice, named so.
+    // With it, closing the counters and closing the venues too are two choices.
     let everywhere = if staff.offers_vaccination {
         "すべての窓口・接種会場"
     } else {
@@ -286,17 +287,25 @@ async fn render_page(
                     format_date_with_weekday(c.last_day)
                 )
             },
-            place: match c.counter_id {
-                Some(id) => names.get(&id).copied().unwrap_or("").to_string(),
-                None => everywhere.to_string(),
+            place: match (c.counter_id, &c.service_kind) {
+                (Some(id), _) => names.get(&id).copied().unwrap_or("").to_string(),
+                (None, None) => everywhere.to_string(),
+                (None, Some(_)) => c.place_label(None),
             },
             reason: c.reason.clone(),
         })
         .collect();
-    let mut closure_places = vec![Choice {
+    let mut closure_places = Vec::new();
+    if staff.offers_vaccination {
+        closure_places.push(Choice {
+            value: "all".to_string(),
+            label: "すべての窓口(接種会場は除く)".to_string(),
+        });
+    }
+    closure_places.push(Choice {
         value: String::new(),
         label: everywhere.to_string(),
-    }];
+    });
     closure_places.extend(counters.iter().filter(|c| c.active).map(|c| Choice {
         value: c.id.to_string(),
         label: c.name.clone(),

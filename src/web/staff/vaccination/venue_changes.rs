@@ -327,11 +327,13 @@ pub async fn add_closure(
     } else {
         view.check("last_day", parse_day(&typed(&form, "last_day"), today))
     };
-    // A venue's closure closes that venue only; closing every counter and venue is the
-    // schedule page's.
-    let venue_id = match typed(&form, "counter").trim().parse::<i64>() {
+    // A venue's closure closes that venue only, "all" every venue (card pickup's counters
+    // stay open); closing every counter and venue at once is the schedule page's.
+    let chosen = typed(&form, "counter");
+    let venue_id = match chosen.trim().parse::<i64>() {
+        _ if chosen.trim() == "all" => Some(None),
         Ok(id) => match venues::find(&app.db, staff.tenant.id, id).await {
-            Ok(Some(_)) => Some(id),
+            Ok(Some(_)) => Some(Some(id)),
             Ok(None) => return WebError::NotFound.into_response(),
             Err(e) => return WebError::from(e).into_response(),
         },
@@ -360,7 +362,8 @@ pub async fn add_closure(
         &app,
         &staff,
         ScheduleChange::AddClosure {
-            counter_id: Some(venue_id),
+            counter_id: venue_id,
+            service_kind: venue_id.is_none().then_some(VACCINATION),
             first_day,
             last_day,
             reason,
@@ -389,10 +392,11 @@ pub async fn delete_closure(
             Ok(c) => c,
             Err(e) => return WebError::from(e).into_response(),
         };
-    // Only a venue's own closure is removed here (one for everywhere, on the schedule page).
+    // Only a closure of venues is removed here (one for every counter and venue, on the
+    // schedule page).
     if !closures
         .iter()
-        .any(|c| c.id == id && c.counter_id.is_some())
+        .any(|c| c.id == id && (c.counter_id.is_some() || c.service_kind.is_some()))
     {
         return WebError::NotFound.into_response();
     }

@@ -218,22 +218,20 @@ pub(super) async fn render_page(
                     format_date_with_weekday(c.last_day)
                 )
             },
-            place: match c.counter_id {
-                Some(id) => names.get(&id).copied().unwrap_or("").to_string(),
-                None => "すべての窓口・接種会場".to_string(),
-            },
+            place: c.place_label(c.counter_id.and_then(|id| names.get(&id).copied())),
             reason: c.reason.clone(),
-            everywhere: c.counter_id.is_none(),
+            // Every counter and venue: changed on the schedule page, not here.
+            everywhere: c.counter_id.is_none() && c.service_kind.is_none(),
         })
         .collect();
-    let closure_places: Vec<Choice> = venues
-        .iter()
-        .filter(|v| v.active)
-        .map(|v| Choice {
-            value: v.id.to_string(),
-            label: v.name.clone(),
-        })
-        .collect();
+    let mut closure_places = vec![Choice {
+        value: "all".to_string(),
+        label: "すべての接種会場".to_string(),
+    }];
+    closure_places.extend(venues.iter().filter(|v| v.active).map(|v| Choice {
+        value: v.id.to_string(),
+        label: v.name.clone(),
+    }));
     let kinds: Vec<Choice> = VENUE_KINDS
         .iter()
         .map(|(value, label)| Choice {

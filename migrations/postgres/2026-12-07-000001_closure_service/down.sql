@@ -1,0 +1,1 @@
+ALTER TABLE closures DROP COLUMN service_kind;
