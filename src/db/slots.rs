@@ -186,20 +186,13 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             .filter_map(TemplateRow::into_template)
             .collect();
 
-        let closure_rows: Vec<(Option<i64>, Option<String>, Date, Date, String)> =
-            closures::table
-                .filter(closures::tenant_id.eq(tenant_id))
-                .filter(closures::last_day.ge(today))
-                .filter(closures::first_day.le(horizon))
-                .select((
-                    closures::counter_id,
-                    closures::service_kind,
-                    closures::first_day,
-                    closures::last_day,
-                    closures::reason,
-                ))
-                .load(self)
-                .await?;
+        let closure_rows: Vec<crate::db::schedule::ClosureRecord> = closures::table
+            .filter(closures::tenant_id.eq(tenant_id))
+            .filter(closures::last_day.ge(today))
+            .filter(closures::first_day.le(horizon))
+            .select(crate::db::schedule::ClosureRecord::as_select())
+            .load(self)
+            .await?;
         // A closure of every counter of one service is, to the plan, a closure of each of
         // that service's counters: the plan knows counters, not services.
         let counter_kinds: Vec<(i64, String)> = counters::table
@@ -208,14 +201,14 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             .load(self)
             .await?;
         let mut closures: Vec<Closure> = Vec::with_capacity(closure_rows.len());
-        for (counter_id, kind, first_day, last_day, reason) in closure_rows {
+        for row in closure_rows {
             let closure = |counter_id| Closure {
                 counter_id,
-                first_day,
-                last_day,
-                reason: reason.clone(),
+                first_day: row.first_day,
+                last_day: row.last_day,
+                reason: row.reason.clone(),
             };
-            match (counter_id, kind) {
+            match (row.counter_id, row.service_kind.clone()) {
                 (None, Some(kind)) => closures.extend(
                     counter_kinds
                         .iter()
