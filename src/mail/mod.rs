@@ -365,3 +365,5 @@ async fn deliver_one(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transport_tests;
