@@ -34,6 +34,7 @@ mod staff_roster_scan;
 mod staff_schedule;
 mod vaccination;
 mod vaccination_change;
+mod vaccination_closures;
 mod vaccination_mybooking;
 mod vaccination_staff;
 mod vaccination_tickets;
