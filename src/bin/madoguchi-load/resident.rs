@@ -323,24 +323,16 @@ async fn book_once(
         .await?;
     expect("entry_sent", &page, 200)?;
 
-    let link = match tokio::time::timeout(shared.mail_timeout, link_rx).await {
-        Ok(Ok(link)) => link,
-        _ => {
-            shared.sink.forget(&email);
-            return Err(if shared.running() {
-                Failure::Error("mail: no verification mail in time".to_string())
-            } else {
-                Failure::Stopped
-            });
-        }
-    };
-    b.stats.record("mail", mail_started.elapsed().as_micros());
-
-    let landing = b.get("link", &link).await?;
-    expect("link", &landing, 200)?;
-    let token = csrf("link", &landing.body)?;
-    let used = b.post("link_use", &link, &[("csrf", &token)]).await?;
-    expect_redirect("link_use", &used, &format!("{t}/apply"))?;
+    use_mailed_link(
+        &mut b,
+        shared,
+        &email,
+        link_rx,
+        mail_started,
+        "",
+        &format!("{t}/apply"),
+    )
+    .await?;
 
     let form = b.get("apply_form", &format!("{t}/apply")).await?;
     expect("apply_form", &form, 200)?;
@@ -429,5 +421,42 @@ async fn book_once(
     if !done.body.contains("予約入力完了") {
         return Err(Failure::Error("done: not the completion page".to_string()));
     }
+    Ok(())
+}
+
+/// Waits for the link mailed to `email` (the sink hands it over), counts the wait as the
+/// `mail` step, opens the link's page and presses its button, which must redirect to
+/// `then`. `step` prefixes the step names ("" for card pickup, "vx_" for vaccination).
+pub async fn use_mailed_link(
+    b: &mut Browser<'_>,
+    shared: &Shared,
+    email: &str,
+    link_rx: tokio::sync::oneshot::Receiver<String>,
+    mail_started: Instant,
+    step: &'static str,
+    then: &str,
+) -> Result<(), Failure> {
+    let link = match tokio::time::timeout(shared.mail_timeout, link_rx).await {
+        Ok(Ok(link)) => link,
+        _ => {
+            shared.sink.forget(email);
+            return Err(if shared.running() {
+                Failure::Error(format!("{step}mail: no link mailed in time"))
+            } else {
+                Failure::Stopped
+            });
+        }
+    };
+    b.stats.record("mail", mail_started.elapsed().as_micros());
+    let (page_step, use_step) = if step.is_empty() {
+        ("link", "link_use")
+    } else {
+        ("vx_link", "vx_link_use")
+    };
+    let landing = b.get(page_step, &link).await?;
+    expect(page_step, &landing, 200)?;
+    let token = csrf(page_step, &landing.body)?;
+    let used = b.post(use_step, &link, &[("csrf", &token)]).await?;
+    expect_redirect(use_step, &used, then)?;
     Ok(())
 }

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use madoguchi::db::tickets::NewTicket;
 
-use crate::resident::{Browser, Failure, Shared, Step, address_of, csrf, expect, expect_redirect};
+use crate::resident::{
+    Browser, Failure, Shared, Step, address_of, csrf, expect, expect_redirect, use_mailed_link,
+};
 use crate::stats::Stats;
 
 /// Every `href="{prefix}…"` on the page, in order. Links written from a value are
@@ -190,23 +192,16 @@ pub async fn book_once(
         shared.sink.forget(&email);
         return Err(e);
     }
-    let link = match tokio::time::timeout(shared.mail_timeout, link_rx).await {
-        Ok(Ok(link)) => link,
-        _ => {
-            shared.sink.forget(&email);
-            return Err(if shared.running() {
-                Failure::Error("vx_mail: no address check in time".to_string())
-            } else {
-                Failure::Stopped
-            });
-        }
-    };
-    b.stats.record("mail", mail_started.elapsed().as_micros());
-    let landing = b.get("vx_link", &link).await?;
-    expect("vx_link", &landing, 200)?;
-    let token = csrf("vx_link", &landing.body)?;
-    let used = b.post("vx_link_use", &link, &[("csrf", &token)]).await?;
-    expect_redirect("vx_link_use", &used, &format!("{v}/confirm"))?;
+    use_mailed_link(
+        &mut b,
+        shared,
+        &email,
+        link_rx,
+        mail_started,
+        "vx_",
+        &format!("{v}/confirm"),
+    )
+    .await?;
     let confirm = b.get("vx_confirm", &format!("{v}/confirm")).await?;
     expect("vx_confirm", &confirm, 200)?;
     let token = csrf("vx_confirm", &confirm.body)?;
