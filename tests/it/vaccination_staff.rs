@@ -444,6 +444,27 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
         "booked"
     );
 
+    // The ticket's page in the console links the booking to its vaccination page.
+    let ticket_id = madoguchi::db::tickets::find_by_number(
+        app.db(),
+        app.demo_tenant().await.id,
+        "2026000002",
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let record = clerk
+        .get(&format!("/t/demo/staff/vaccination/tickets/{ticket_id}"))
+        .await;
+    let link = format!("/t/demo/staff/vaccination/bookings/{id}");
+    assert!(
+        record.body.contains(&format!("href=\"{link}\"")),
+        "{}",
+        record.text()
+    );
+    assert_eq!(clerk.get(&link).await.status, StatusCode::OK);
+
     // Cancel for the caller: the place is free again and dose 1 may be booked again.
     let details = clerk
         .get(&format!("/t/demo/staff/vaccination/bookings/{id}/cancel"))
