@@ -445,15 +445,12 @@ async fn a_dose_is_booked_once_and_cancelling_frees_its_place(backend: Backend) 
     );
 
     // The ticket's page in the console links the booking to its vaccination page.
-    let ticket_id = madoguchi::db::tickets::find_by_number(
-        app.db(),
-        app.demo_tenant().await.id,
-        "2026000002",
-    )
-    .await
-    .unwrap()
-    .unwrap()
-    .id;
+    let ticket_id =
+        madoguchi::db::tickets::find_by_number(app.db(), app.demo_tenant().await.id, "2026000002")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
     let record = clerk
         .get(&format!("/t/demo/staff/vaccination/tickets/{ticket_id}"))
         .await;
