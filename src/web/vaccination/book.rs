@@ -100,6 +100,29 @@ pub async fn require_draft(
             changes: None,
         })),
         Err(_) => {
+            // A press of [予約を確定する] racing this request booked it with this very draft:
+            // this one shows the same completion, as a replay does.
+            let key = visit_of(&mut s)
+                .draft
+                .as_ref()
+                .map(|d| d.idempotency_key.clone())
+                .unwrap_or_default();
+            if !key.is_empty()
+                && let Some(id) = crate::db::dose_bookings::by_key(&app.db, tenant.id, &key).await?
+            {
+                let email = crate::db::bookings::find(&app.db, id)
+                    .await?
+                    .and_then(|b| b.email);
+                if let Some(d) = visit_of(&mut s).draft.as_mut() {
+                    d.booking_id = Some(id);
+                    d.hold_id = None;
+                    d.mailed_to = email;
+                }
+                session::save(app, &s).await?;
+                return Ok(Err(Box::new(
+                    Redirect::to(&url(tenant, "/done")).into_response(),
+                )));
+            }
             // Booked meanwhile (another tab or device, a clerk), or no longer bookable: the
             // draft ends, its hold gives the place back, and the マイページ says why.
             let booked = super::mypage::ticket_bookings(app, &ticket)
