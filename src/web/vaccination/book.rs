@@ -58,8 +58,8 @@ pub struct Booking {
     pub ticket: Ticket,
     pub dose: DoseNumber,
     pub rules: DayRules,
-    /// The booking this draft moves (編集), or `None` for a new booking.
-    pub changes: Option<i64>,
+    /// The booking this draft moves (編集), as read for its days, or `None` for a new one.
+    pub moving: Option<crate::db::bookings::Booking>,
 }
 
 pub async fn require_draft(
@@ -97,7 +97,7 @@ pub async fn require_draft(
             ticket,
             dose,
             rules,
-            changes: None,
+            moving: None,
         })),
         Err(_) => {
             // A press of [予約を確定する] racing this request booked it with this very draft:
@@ -168,12 +168,12 @@ async fn change_draft(
         return Ok(Err(Box::new(detail())));
     }
     match super::change::change_rules(app, tenant, settings, &ticket, id).await? {
-        Ok((_, dose, rules)) => Ok(Ok(Booking {
+        Ok((moving, dose, rules)) => Ok(Ok(Booking {
             session: s,
             ticket,
             dose,
             rules,
-            changes: Some(id),
+            moving: Some(moving),
         })),
         Err(refused) => {
             let visit = visit_of(&mut s);
@@ -190,10 +190,15 @@ async fn change_draft(
 }
 
 impl Booking {
+    /// The id of the booking this draft moves, if it moves one.
+    pub fn changes(&self) -> Option<i64> {
+        self.moving.as_ref().map(|b| b.id)
+    }
+
     /// Where a page of the new booking's way (連絡先, 内容確認) sends a draft that moves a
     /// booking instead: its own 「予約の変更」 page, as 連絡先 stays as booked.
     pub fn change_redirect(&self, tenant: &Tenant) -> Option<Response> {
-        self.changes
+        self.changes()
             .map(|_| Redirect::to(&url(tenant, "/change")).into_response())
     }
 }

@@ -176,15 +176,11 @@ async fn require_change(
         Ok(d) => d,
         Err(r) => return Ok(Err(r)),
     };
-    let Some(id) = draft.changes else {
-        return Ok(Err(Box::new(
-            Redirect::to(&url(tenant, "/confirm")).into_response(),
-        )));
-    };
-    match bookings::find(&app.db, id).await? {
+    // The booking as `require_draft` read it for its days: not read again.
+    match draft.moving.clone() {
         Some(b) => Ok(Ok((draft, b))),
         None => Ok(Err(Box::new(
-            Redirect::to(&url(tenant, "/mypage")).into_response(),
+            Redirect::to(&url(tenant, "/confirm")).into_response(),
         ))),
     }
 }

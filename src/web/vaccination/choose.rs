@@ -231,7 +231,7 @@ fn context(
     let (jar, mut ctx) = base_context(app, tenant, jar);
     insert_service(&mut ctx, settings);
     ctx.insert("dose_label", &booking.dose.label(Lang::current()));
-    ctx.insert("changing", &booking.changes);
+    ctx.insert("changing", &booking.changes());
     (jar, ctx)
 }
 
@@ -337,7 +337,7 @@ pub async fn dates_calendar(
     let (jar, mut ctx) = context(&app, &tenant, &settings, &booking, jar);
     ctx.insert("calendar", &cal);
     ctx.insert("venue", &None::<VenueView>);
-    let back = match booking.changes {
+    let back = match booking.changes() {
         Some(id) => format!("/bookings/{id}/change"),
         None => format!("/book?dose={}", booking.dose.get()),
     };

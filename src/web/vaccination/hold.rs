@@ -102,7 +102,7 @@ pub async fn place(
     s.data.flash = Some(placed_message(&hold));
     session::save(&app, s).await?;
     // A move (編集) keeps its 連絡先: straight to 「予約の変更」.
-    let next = if booking.changes.is_some() {
+    let next = if booking.changes().is_some() {
         "/change"
     } else {
         "/contact"
