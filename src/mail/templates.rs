@@ -188,6 +188,10 @@ impl MailTemplates {
         text: &str,
     ) -> Result<OutgoingMail, tera::Error> {
         mail.text = tidy_text(text);
+        // A mail that ships as text only (the vaccination mails) stays text only.
+        if mail.html.is_none() {
+            return Ok(mail);
+        }
         let frame = match lang {
             crate::i18n::Lang::En if self.has("en/_edited.html") => "en/_edited.html",
             _ => "_edited.html",
@@ -197,6 +201,11 @@ impl MailTemplates {
         ctx.insert("edited_body_html", &paragraphs(&mail.text));
         mail.html = Some(self.tera.render(frame, &ctx)?);
         Ok(mail)
+    }
+
+    /// Whether mail `name` ships with an HTML part (the others go out as text only).
+    pub fn has_html(&self, name: &str) -> bool {
+        self.has(&format!("{name}.html"))
     }
 
     /// Whether a mail of this name exists (its subject and text).
@@ -306,6 +315,19 @@ mod tests {
             ]),
         );
         ctx.insert("receipt_qr_src", "cid:receipt-qr@madoguchi");
+        // The vaccination mails'.
+        ctx.insert("person_name", "見本 花子");
+        ctx.insert("dose", "1回目");
+        ctx.insert("venue_name", "中央公民館");
+        ctx.insert("venue_address", "中央2-2-2");
+        ctx.insert("vaccine", "ファイザー");
+        ctx.insert("items", "接種券、本人確認書類");
+        ctx.insert("mypage_url", "https://example.jp/t/demo/vaccination/");
+        ctx.insert("before_date", "12月1日(火)");
+        ctx.insert("before_time", "9:00〜9:30");
+        ctx.insert("before_venue", "市民病院");
+        ctx.insert("call_centre_name", "予約相談センター");
+        ctx.insert("call_centre", "予約相談センター 0120-000-000 9:00〜17:00");
         ctx
     }
 

@@ -15,6 +15,7 @@ pub mod pickup;
 pub mod session;
 pub mod staff;
 pub mod vaccination;
+pub mod worded_mails;
 
 use std::time::Duration;
 

@@ -16,6 +16,7 @@ after(async () => {
 });
 
 const EDIT = `${BASE}/t/demo/staff/mails/booking_confirmed/ja`;
+const VX_EDIT = `${BASE}/t/demo/staff/mails/vx_booking_confirmed/ja`;
 
 async function login(v) {
   const page = v.page;
@@ -56,8 +57,10 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
     const page = admin.page;
     await page.getByRole("link", { name: "メールの文面" }).click();
     await admin.check("mails");
-    const rows = await page.locator("table tbody tr").count();
-    assert.equal(rows, 4);
+    // One table per service the demo offers: card pickup's four mails, vaccination's four.
+    assert.equal(await page.locator("table").count(), 2);
+    assert.equal(await page.locator("table tbody tr").count(), 8);
+    assert.equal(await page.getByRole("heading", { name: "ワクチン接種予約" }).count(), 1);
     await page.getByRole("link", { name: "編集 (【予約完了通知メール】日本語)" }).click();
     await admin.check("mail-edit");
     assert.match(await page.locator("#wording-body").inputValue(), /■受付番号/);
@@ -109,6 +112,8 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
         await v.page.getByRole("button", { name: "プレビュー" }).click();
         await v.check("mail-preview");
         assert.match(await v.page.locator("#preview").innerText(), /デモ市です。/);
+        await v.page.goto(VX_EDIT);
+        await v.check("vx-mail-edit");
         v.assertClean();
       } finally {
         await v.close();
@@ -118,6 +123,20 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
     await page.getByRole("button", { name: "初期値に戻す" }).click();
     await admin.check("mail-reset");
     assert.match(await page.locator(".flash").innerText(), /初期値に戻しました/);
+
+    // A vaccination mail: its edit page from the list, the shipped wording previewed as
+    // the text mail it is (no HTML part), with the demo's own venue and call centre.
+    await page.goto(`${BASE}/t/demo/staff/mails`);
+    await page.getByRole("link", { name: "編集 (ワクチン接種予約の【予約完了通知メール】日本語)" }).click();
+    await admin.check("vx-mail-edit");
+    assert.match(await page.locator("main").innerText(), /このメールはテキスト形式だけで送ります。/);
+    await page.getByRole("button", { name: "プレビュー" }).click();
+    await admin.check("vx-mail-preview");
+    const vx = await page.locator("#preview").innerText();
+    assert.match(vx, /【予約完了通知メール】デモ市 ワクチン接種予約/);
+    assert.match(vx, /■予約ID\n1234-5678-90/);
+    assert.match(vx, /予約相談センター/);
+    assert.equal(await page.locator("#preview .mail-preview-html").count(), 0);
     admin.assertClean();
   } finally {
     await admin.page.goto(EDIT).catch(() => {});

@@ -35,6 +35,7 @@ mod staff_schedule;
 mod vaccination;
 mod vaccination_change;
 mod vaccination_closures;
+mod vaccination_mails;
 mod vaccination_mybooking;
 mod vaccination_staff;
 mod vaccination_tickets;

@@ -16,6 +16,36 @@ pub enum MailKind {
     BookingConfirmed,
     BookingChanged,
     BookingCancelled,
+    VaccinationVerification,
+    VaccinationConfirmed,
+    VaccinationChanged,
+    VaccinationCancelled,
+}
+
+/// The service a mail belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailService {
+    CardPickup,
+    Vaccination,
+}
+
+impl MailService {
+    pub const ALL: [MailService; 2] = [MailService::CardPickup, MailService::Vaccination];
+
+    /// The service's kind as `services.kind` stores it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            MailService::CardPickup => "card_pickup",
+            MailService::Vaccination => "vaccination",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MailService::CardPickup => "マイナンバーカード受取予約",
+            MailService::Vaccination => "ワクチン接種予約",
+        }
+    }
 }
 
 /// A placeholder a mail may use: `{{ name }}`.
@@ -139,13 +169,120 @@ const BOOKING_CANCELLED: &[Placeholder] = &[
     CONTACT,
 ];
 
+// The vaccination mails: a booking is reached by logging in with the ticket (the マイページ),
+// so they carry the 予約ID and the マイページ's address, and no password.
+const VX_MYPAGE: Placeholder = p(
+    "mypage_url",
+    "マイページ(ログイン画面)のURL。予約の確認・変更・キャンセルに使います",
+    false,
+);
+const VX_MYPAGE_REQUIRED: Placeholder = p(
+    "mypage_url",
+    "マイページ(ログイン画面)のURL。予約の確認・変更・キャンセルに使います。必ず本文に入れてください",
+    true,
+);
+const VX_DOSE: Placeholder = p("dose", "接種回(例: 1回目)", false);
+const VX_VENUE: Placeholder = p("venue_name", "接種会場の名前", false);
+const VX_CALL_CENTRE_NAME: Placeholder = p(
+    "call_centre_name",
+    "予約相談センターの名前(接種予約の設定)",
+    false,
+);
+const VX_CALL_CENTRE: Placeholder = p(
+    "call_centre",
+    "予約相談センターの名前・電話番号・受付時間(接種予約の設定)を1行で",
+    false,
+);
+
+const VX_VERIFICATION: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "link",
+        "メールアドレスを確認するページのURL(1回だけ使えます)。必ず本文に入れてください",
+        true,
+    ),
+    p("expires_at", "URLの有効期限(日時)", false),
+];
+
+const VX_CONFIRMED: &[Placeholder] = &[
+    TENANT_NAME,
+    p("person_name", "接種を受ける方の氏名(接種券のとおり)", false),
+    p("receipt_number", "予約ID。必ず本文に入れてください", true),
+    VX_DOSE,
+    p("date", "接種日(曜日付き。例: 12月8日(火))", false),
+    p("time", "接種時間(例: 10:00〜10:30)", false),
+    VX_VENUE,
+    p("venue_address", "接種会場の住所", false),
+    p("vaccine", "接種するワクチン(会場の設定)", false),
+    p(
+        "items",
+        "持ち物(接種予約の設定。空欄のこともあります)",
+        false,
+    ),
+    VX_MYPAGE_REQUIRED,
+    VX_CALL_CENTRE_NAME,
+    VX_CALL_CENTRE,
+];
+
+const VX_CHANGED: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "receipt_number",
+        "予約ID(変わりません)。必ず本文に入れてください",
+        true,
+    ),
+    VX_DOSE,
+    p("before_date", "変更前の接種日(曜日付き)", false),
+    p("before_time", "変更前の接種時間", false),
+    p("before_venue", "変更前の接種会場", false),
+    p("date", "変更後の接種日(曜日付き)", false),
+    p("time", "変更後の接種時間", false),
+    p("venue_name", "変更後の接種会場", false),
+    VX_MYPAGE_REQUIRED,
+    VX_CALL_CENTRE_NAME,
+    VX_CALL_CENTRE,
+];
+
+const VX_CANCELLED: &[Placeholder] = &[
+    TENANT_NAME,
+    p(
+        "receipt_number",
+        "キャンセルした予約の予約ID。必ず本文に入れてください",
+        true,
+    ),
+    VX_DOSE,
+    p("date", "キャンセルした予約の接種日(曜日付き)", false),
+    p("time", "キャンセルした予約の接種時間", false),
+    p("venue_name", "キャンセルした予約の接種会場", false),
+    VX_MYPAGE,
+    VX_CALL_CENTRE_NAME,
+    VX_CALL_CENTRE,
+];
+
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 8] = [
         MailKind::Verification,
         MailKind::BookingConfirmed,
         MailKind::BookingChanged,
         MailKind::BookingCancelled,
+        MailKind::VaccinationVerification,
+        MailKind::VaccinationConfirmed,
+        MailKind::VaccinationChanged,
+        MailKind::VaccinationCancelled,
     ];
+
+    pub fn service(self) -> MailService {
+        match self {
+            MailKind::Verification
+            | MailKind::BookingConfirmed
+            | MailKind::BookingChanged
+            | MailKind::BookingCancelled => MailService::CardPickup,
+            MailKind::VaccinationVerification
+            | MailKind::VaccinationConfirmed
+            | MailKind::VaccinationChanged
+            | MailKind::VaccinationCancelled => MailService::Vaccination,
+        }
+    }
 
     /// The template's name in `mail_templates/`, and the value stored and put in URLs.
     pub fn code(self) -> &'static str {
@@ -154,6 +291,10 @@ impl MailKind {
             MailKind::BookingConfirmed => "booking_confirmed",
             MailKind::BookingChanged => "booking_changed",
             MailKind::BookingCancelled => "booking_cancelled",
+            MailKind::VaccinationVerification => "vx_verification",
+            MailKind::VaccinationConfirmed => "vx_booking_confirmed",
+            MailKind::VaccinationChanged => "vx_booking_changed",
+            MailKind::VaccinationCancelled => "vx_booking_cancelled",
         }
     }
 
@@ -161,13 +302,16 @@ impl MailKind {
         MailKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// The mail's name as the manual (seed 004) calls it.
+    /// The mail's name as the manual (seed 004) calls it; the vaccination mails are named
+    /// alike (the seeds of vaccination name none), and [`MailKind::service`] tells them apart.
     pub fn title(self) -> &'static str {
         match self {
-            MailKind::Verification => "連絡先アドレス確認メール",
-            MailKind::BookingConfirmed => "予約完了通知メール",
-            MailKind::BookingChanged => "予約変更通知メール",
-            MailKind::BookingCancelled => "予約取消通知メール",
+            MailKind::Verification | MailKind::VaccinationVerification => {
+                "連絡先アドレス確認メール"
+            }
+            MailKind::BookingConfirmed | MailKind::VaccinationConfirmed => "予約完了通知メール",
+            MailKind::BookingChanged | MailKind::VaccinationChanged => "予約変更通知メール",
+            MailKind::BookingCancelled | MailKind::VaccinationCancelled => "予約取消通知メール",
         }
     }
 
@@ -182,6 +326,16 @@ impl MailKind {
             }
             MailKind::BookingChanged => "予約の日時を変更したとき(住民・職員のどちらでも)。",
             MailKind::BookingCancelled => "予約を取り消したとき(住民・職員のどちらでも)。",
+            MailKind::VaccinationVerification => {
+                "連絡先にメールアドレスを入力して[内容確認へ進む]を押したとき。メールアドレスを確認するページのURLを送ります。"
+            }
+            MailKind::VaccinationConfirmed => {
+                "接種の予約が完了したとき(職員の電話予約でメールアドレスを聞いたときを含む)。"
+            }
+            MailKind::VaccinationChanged => "予約を変更(編集)したとき。",
+            MailKind::VaccinationCancelled => {
+                "予約をキャンセルしたとき(住民・職員のどちらでも。1回目と一緒にキャンセルした2回目の予約にも送ります)。"
+            }
         }
     }
 
@@ -192,6 +346,10 @@ impl MailKind {
             MailKind::BookingConfirmed => BOOKING_CONFIRMED,
             MailKind::BookingChanged => BOOKING_CHANGED,
             MailKind::BookingCancelled => BOOKING_CANCELLED,
+            MailKind::VaccinationVerification => VX_VERIFICATION,
+            MailKind::VaccinationConfirmed => VX_CONFIRMED,
+            MailKind::VaccinationChanged => VX_CHANGED,
+            MailKind::VaccinationCancelled => VX_CANCELLED,
         }
     }
 
@@ -254,6 +412,16 @@ mod tests {
             ["receipt_number", "lookup_url"]
         );
         assert_eq!(required(MailKind::BookingCancelled), ["receipt_number"]);
+        assert_eq!(required(MailKind::VaccinationVerification), ["link"]);
+        assert_eq!(
+            required(MailKind::VaccinationConfirmed),
+            ["receipt_number", "mypage_url"]
+        );
+        assert_eq!(
+            required(MailKind::VaccinationChanged),
+            ["receipt_number", "mypage_url"]
+        );
+        assert_eq!(required(MailKind::VaccinationCancelled), ["receipt_number"]);
     }
 
     #[test]

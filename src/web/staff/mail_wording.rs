@@ -12,23 +12,19 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use std::collections::HashMap;
-use time::Duration;
 
+use super::mail_samples::build;
 use super::schedule::{Fields, FormView, typed};
 use super::{Staff, require};
 use crate::app::AppState;
-use crate::core::deadline;
-use crate::core::mail_wording::{MailKind, Wording, normalise};
-use crate::db::bookings::NewPerson;
+use crate::core::mail_wording::{MailKind, MailService, Wording, normalise};
 use crate::db::mail_templates::{self as storage, WordingSaved, lang_label};
-use crate::db::notices::Notice;
 use crate::db::outbox::OutgoingMail;
-use crate::db::tenants::{self, Counter};
 use crate::i18n::Lang;
 use crate::mail::templates::ShippedWording;
 use crate::web::PathParams;
 use crate::web::error::WebError;
-use crate::web::pickup::mails::{self, BookingFacts, Refused};
+use crate::web::pickup::mails::Refused;
 use crate::web::render;
 
 pub fn routes() -> Router<AppState> {
@@ -60,8 +56,42 @@ struct LangCell {
 struct MailRow {
     code: &'static str,
     title: &'static str,
+    /// The title with its service where two services have a mail of that title.
+    label: String,
     when_sent: &'static str,
     langs: Vec<LangCell>,
+}
+
+/// A service's mails, under its name.
+#[derive(Serialize)]
+struct ServiceGroup {
+    name: &'static str,
+    mails: Vec<MailRow>,
+}
+
+/// The services whose mails the console lists: the ones the municipality offers now.
+/// Card pickup's stay listed while no service is (a municipality being set up words its
+/// mails before it opens).
+async fn offered_services(app: &AppState, staff: &Staff) -> Result<Vec<MailService>, WebError> {
+    let kinds = crate::db::vaccination::offered_services(&app.db, staff.tenant.id).await?;
+    let offered: Vec<MailService> = MailService::ALL
+        .into_iter()
+        .filter(|s| kinds.iter().any(|(kind, _)| kind == s.kind()))
+        .collect();
+    Ok(if offered.is_empty() {
+        vec![MailService::CardPickup]
+    } else {
+        offered
+    })
+}
+
+/// 「【予約完了通知メール】」, and for another service than card pickup (whose mails came
+/// first) 「ワクチン接種予約の【予約完了通知メール】」.
+fn label(kind: MailKind) -> String {
+    match kind.service() {
+        MailService::CardPickup => format!("【{}】", kind.title()),
+        service => format!("{}の【{}】", service.name(), kind.title()),
+    }
 }
 
 fn state_label(subject: bool, body: bool) -> String {
@@ -86,37 +116,64 @@ pub async fn list(
         Ok(w) => w,
         Err(e) => return WebError::from(e).into_response(),
     };
-    let rows: Vec<MailRow> = MailKind::ALL
+    let offered = match offered_services(&app, &staff).await {
+        Ok(o) => o,
+        Err(e) => return e.into_response(),
+    };
+    let row = |kind: MailKind| MailRow {
+        code: kind.code(),
+        title: kind.title(),
+        label: label(kind),
+        when_sent: kind.when_sent(),
+        langs: [Lang::Ja, Lang::En]
+            .into_iter()
+            .map(|lang| {
+                let w = worded.iter().find(|w| w.kind == kind && w.lang == lang);
+                LangCell {
+                    lang: lang.code(),
+                    label: lang_label(lang),
+                    state: state_label(w.is_some_and(|w| w.subject), w.is_some_and(|w| w.body)),
+                }
+            })
+            .collect(),
+    };
+    let card_pickup = offered.contains(&MailService::CardPickup);
+    let groups: Vec<ServiceGroup> = offered
         .into_iter()
-        .map(|kind| MailRow {
-            code: kind.code(),
-            title: kind.title(),
-            when_sent: kind.when_sent(),
-            langs: [Lang::Ja, Lang::En]
+        .map(|service| ServiceGroup {
+            name: service.name(),
+            mails: MailKind::ALL
                 .into_iter()
-                .map(|lang| {
-                    let w = worded.iter().find(|w| w.kind == kind && w.lang == lang);
-                    LangCell {
-                        lang: lang.code(),
-                        label: lang_label(lang),
-                        state: state_label(w.is_some_and(|w| w.subject), w.is_some_and(|w| w.body)),
-                    }
-                })
+                .filter(|k| k.service() == service)
+                .map(row)
                 .collect(),
         })
         .collect();
     let mut ctx = staff.context();
-    ctx.insert("mails", &rows);
+    ctx.insert("services", &groups);
+    ctx.insert("card_pickup", &card_pickup);
     match render(&app, "staff/mails.html", &ctx) {
         Ok(page) => page.into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-/// The mail and language in the URL, or 404.
-fn target(mail: &str, lang: &str) -> Result<(MailKind, Lang), WebError> {
+/// The mail and language in the URL, or 404 (a mail of a service the municipality does
+/// not offer too, as the list does not show it).
+async fn target(
+    app: &AppState,
+    staff: &Staff,
+    mail: &str,
+    lang: &str,
+) -> Result<(MailKind, Lang), WebError> {
     match (MailKind::parse(mail), Lang::parse(lang)) {
-        (Some(kind), Some(lang)) => Ok((kind, lang)),
+        (Some(kind), Some(lang))
+            if offered_services(app, staff)
+                .await?
+                .contains(&kind.service()) =>
+        {
+            Ok((kind, lang))
+        }
         _ => Err(WebError::NotFound),
     }
 }
@@ -140,115 +197,6 @@ fn typed_wording(form: &Fields, shipped: &ShippedWording) -> Wording {
     Wording {
         subject: (subject != shipped.subject).then_some(subject),
         body: (body != shipped.body).then_some(body),
-    }
-}
-
-/// The facts the preview (and the check on saving) fills the mail with: the municipality's
-/// own name, contact and first counter, and made-up people, receipt and time.
-struct Sample {
-    counter: Counter,
-    people: Vec<NewPerson>,
-    notices: Vec<Notice>,
-}
-
-async fn sample(app: &AppState, staff: &Staff, lang: Lang) -> Result<Sample, WebError> {
-    let counter = tenants::active_counters(&app.db, staff.tenant.id)
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(Counter {
-            id: 0,
-            tenant_id: staff.tenant.id,
-            name: "本庁舎 市民課".into(),
-            address: String::new(),
-            directions: String::new(),
-            map_url: None,
-            active: true,
-            position: 0,
-        });
-    let names: [(&str, &str); 2] = match lang {
-        Lang::Ja => [("見本 花子", "ABC123456"), ("見本 太郎", "DEF654321")],
-        Lang::En => [("Hanako Mihon", "ABC123456"), ("Taro Mihon", "DEF654321")],
-    };
-    let mut people = Vec::new();
-    let mut notices = Vec::new();
-    for (i, (name, number1)) in names.into_iter().enumerate() {
-        let id = -(i as i64) - 1;
-        people.push(NewPerson {
-            notice_id: Some(id),
-            name: name.into(),
-            kana: String::new(),
-            phone: String::new(),
-            answers: Vec::new(),
-        });
-        notices.push(Notice {
-            id,
-            tenant_id: staff.tenant.id,
-            number1: number1.into(),
-            number2: String::new(),
-            birthdate: time::macros::date!(1980 - 01 - 01),
-            name: name.into(),
-            kana: String::new(),
-            status: "issued".into(),
-        });
-    }
-    Ok(Sample {
-        counter,
-        people,
-        notices,
-    })
-}
-
-/// A sample receipt number and password, in the shapes the real ones have.
-const SAMPLE_RECEIPT: &str = "1234567890";
-const SAMPLE_PASSWORD: &str = "ABCDEFGHJKLMNPQR";
-const SAMPLE_TO: &str = "sample@example.jp";
-
-/// The mail as it would go out with `wording` and the sample facts, and what of the wording
-/// was refused.
-async fn build(
-    app: &AppState,
-    staff: &Staff,
-    kind: MailKind,
-    lang: Lang,
-    wording: &Wording,
-) -> Result<(OutgoingMail, Refused), WebError> {
-    let now = app.clock.now_unix();
-    if kind == MailKind::Verification {
-        let expires_at = now + i64::from(staff.tenant.verification_ttl_min) * 60;
-        return mails::verification_worded(
-            app,
-            &staff.tenant,
-            SAMPLE_TO,
-            "SAMPLETOKENSAMPLETOKEN",
-            expires_at,
-            lang,
-            wording,
-        );
-    }
-    let sample = sample(app, staff, lang).await?;
-    let facts = BookingFacts {
-        receipt_number: SAMPLE_RECEIPT,
-        password: Some(SAMPLE_PASSWORD),
-        day: deadline::jst_from_unix(now).date() + Duration::days(7),
-        start_min: 10 * 60,
-        end_min: 10 * 60 + 15,
-        people: &sample.people,
-        notices: &sample.notices,
-        lang,
-    };
-    let (tenant, counter) = (&staff.tenant, &sample.counter);
-    match kind {
-        MailKind::Verification => unreachable!("built above"),
-        MailKind::BookingConfirmed => {
-            mails::booking_confirmed_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
-        }
-        MailKind::BookingChanged => {
-            mails::booking_changed_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
-        }
-        MailKind::BookingCancelled => {
-            mails::booking_cancelled_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
-        }
     }
 }
 
@@ -321,6 +269,9 @@ struct EditPage<'a> {
 fn render_edit(app: &AppState, staff: &Staff, page: EditPage<'_>) -> Response {
     let mut ctx = staff.context();
     ctx.insert("title", page.kind.title());
+    ctx.insert("label", &label(page.kind));
+    ctx.insert("service_name", page.kind.service().name());
+    ctx.insert("has_html", &app.mail_templates.has_html(page.kind.code()));
     ctx.insert("when_sent", page.kind.when_sent());
     ctx.insert("lang", page.lang.code());
     ctx.insert("lang_label", lang_label(page.lang));
@@ -391,7 +342,7 @@ pub async fn edit(
         Ok(s) => s,
         Err(denied) => return denied.into_response(),
     };
-    let (kind, lang) = match target(&mail, &lang) {
+    let (kind, lang) = match target(&app, &staff, &mail, &lang).await {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
@@ -436,7 +387,9 @@ async fn admin_post(
     form: &Fields,
 ) -> Result<(Staff, MailKind, Lang, ShippedWording), Response> {
     let staff = super::admin_post(app, jar, slug, form).await?;
-    let (kind, lang) = target(mail, lang).map_err(IntoResponse::into_response)?;
+    let (kind, lang) = target(app, &staff, mail, lang)
+        .await
+        .map_err(IntoResponse::into_response)?;
     let shipped = shipped(app, &staff, kind, lang).map_err(IntoResponse::into_response)?;
     Ok((staff, kind, lang, shipped))
 }

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod forms;
 pub mod imports;
 pub mod mail;
+pub mod mail_samples;
 pub mod mail_wording;
 pub mod pages;
 pub mod phone;

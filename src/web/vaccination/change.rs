@@ -316,19 +316,22 @@ pub async fn submit(
                 booked_lang,
             )
             .await?;
-            vec![mails::changed(
-                &tenant,
-                &settings,
-                &app.settings.server.public_url,
-                &mails::Change {
-                    receipt_number: &booking.receipt_number,
-                    dose_label: &draft.dose.label(booked_lang),
-                    before: (&before.date, &before.time, &before.venue),
-                    after: (&after.date, &after.time, &after.venue),
-                },
-                to,
-                booked_lang,
-            )]
+            vec![
+                mails::changed(
+                    &app,
+                    &tenant,
+                    &settings,
+                    &mails::Change {
+                        receipt_number: &booking.receipt_number,
+                        dose_label: &draft.dose.label(booked_lang),
+                        before: (&before.date, &before.time, &before.venue),
+                        after: (&after.date, &after.time, &after.venue),
+                    },
+                    to,
+                    booked_lang,
+                )
+                .await?,
+            ]
         }
         None => Vec::new(),
     };

@@ -174,24 +174,27 @@ pub async fn submit(
         );
         let mut outgoing = Vec::new();
         if let Some(to) = &email {
-            outgoing.push(mails::completion(
-                &tenant,
-                &settings,
-                &app.settings.server.public_url,
-                &mails::Facts {
-                    receipt_number: &receipt_number,
-                    person_name: &booking.ticket.name,
-                    dose_label: &dose_label,
-                    day: hold.day,
-                    start_min: hold.start_min,
-                    end_min: hold.end_min,
-                    venue: &venue.name,
-                    address: &venue.address,
-                    vaccine: &venue.vaccine,
-                },
-                to,
-                lang,
-            ));
+            outgoing.push(
+                mails::completion(
+                    &app,
+                    &tenant,
+                    &settings,
+                    &mails::Facts {
+                        receipt_number: &receipt_number,
+                        person_name: &booking.ticket.name,
+                        dose_label: &dose_label,
+                        day: hold.day,
+                        start_min: hold.start_min,
+                        end_min: hold.end_min,
+                        venue: &venue.name,
+                        address: &venue.address,
+                        vaccine: &venue.vaccine,
+                    },
+                    to,
+                    lang,
+                )
+                .await?,
+            );
         }
         let outcome = bookings::confirm(
             &app.db,

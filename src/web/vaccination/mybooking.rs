@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 
+use super::mails;
 use super::mypage::ticket_bookings;
 use super::visit::{Login, require_login};
 use super::{insert_service, load_service, url};
@@ -312,29 +313,24 @@ pub async fn cancelled_mails(
         .await?
         .map(|v| v.name)
         .unwrap_or_default();
-    let subject = Msg::new("vx-mb-mail-cancelled-subject")
-        .arg("tenant", tenant.name.clone())
-        .resolve(lang);
-    let text = Msg::new("vx-mb-mail-cancelled-body")
-        .arg("tenant", tenant.name.clone())
-        .arg("receipt", receipt::format_receipt(&booking.receipt_number))
-        .arg("dose", dose.label(lang))
-        .arg(
-            "when",
-            format!(
-                "{} {}",
-                i18n::date_with_weekday(lang, booking.day),
-                i18n::time_range(lang, booking.start_min, booking.end_min)
-            ),
-        )
-        .arg("venue", venue)
-        .resolve(lang);
-    Ok(vec![OutgoingMail {
-        to: to.to_string(),
-        subject,
-        text,
-        html: None,
-        ics: None,
-        inline_png: None,
-    }])
+    let settings = crate::db::vaccination::settings(&app.db, tenant.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mail = mails::cancelled(
+        app,
+        tenant,
+        &settings,
+        &mails::Cancelled {
+            receipt_number: &booking.receipt_number,
+            dose_label: &dose.label(lang),
+            day: booking.day,
+            start_min: booking.start_min,
+            end_min: booking.end_min,
+            venue: &venue,
+        },
+        to,
+        lang,
+    )
+    .await?;
+    Ok(vec![mail])
 }

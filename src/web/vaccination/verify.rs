@@ -70,7 +70,7 @@ pub async fn send_check(
         app.settings.server.public_url.trim_end_matches('/'),
         tenant.slug
     );
-    let mail = mails::verification(tenant, email.as_str(), &link, expires_at, lang);
+    let mail = mails::verification(app, tenant, email.as_str(), &link, expires_at, lang).await?;
     let id = verifications::create(
         &app.db,
         &NewVerification {

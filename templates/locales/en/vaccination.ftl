@@ -120,12 +120,6 @@ vx-done-mypage = You can also see your booking on "My page".
 vx-done-next = You can now book the { $dose }.
 vx-second-booking = Book the second dose
 
-## Completion mail
-vx-mail-subject = [Booking confirmed] { $tenant } vaccination booking
-vx-mail-greeting = Dear { $name },
-vx-mail-intro = Your vaccination is booked. The details are below.
-vx-mail-mypage = To see, change or cancel your booking, log in to your page.
-
 ## Booking details and cancellation (issue 12, resident step 8: the booking's pages from My page)
 vx-mb-booking-details = Details
 vx-mb-detail-title = Booking details
@@ -154,16 +148,6 @@ vx-mb-cancel-next-too = Cancel the booking of the { $dose } too
 vx-mb-cancel-next-keep = Keep the booking of the { $dose }
 vx-mb-cancelled = The booking of the { $dose } has been cancelled.
 vx-mb-cancel-kept-next = The booking of the { $dose } is kept, but the booking its interval was counted from is gone. Please check with the booking call centre that its day is still right.
-vx-mb-mail-cancelled-subject = [Booking cancelled] { $tenant } vaccination booking
-vx-mb-mail-cancelled-body =
-    The following vaccination booking has been cancelled.
-    Booking ID: { $receipt }
-    Dose: { $dose }
-    Date and time: { $when }
-    Venue: { $venue }
-    To book again, use My page on the booking site.
-    If you did not cancel this booking, please contact the booking call centre of { $tenant }.
-
 ## Changing a booking (編集, issue 12 resident step 8)
 vx-change-title = Change your booking
 vx-change-how = Choose how to find the new time and venue. Your booking ID and contact details stay the same.
@@ -174,20 +158,6 @@ vx-change-submit = Confirm the change
 vx-change-stop = Keep the booking as it is
 vx-change-done = The booking of the { $dose } is now on { $date } { $time }. Your booking ID stays the same.
 vx-change-gone = This booking has been cancelled, so it could not be changed.
-vx-mail-changed-subject = [Booking changed] { $tenant } vaccination booking
-vx-mail-changed-body =
-    Your vaccination booking has been changed as follows. The booking ID stays the same.
-    Booking ID: { $receipt }
-    Dose: { $dose }
-    Before:
-    { $before }
-    After:
-    { $after }
-    To check, change or cancel the booking, use My page:
-    { $mypage }
-    If you did not make this change, please contact the booking call centre:
-    { $call_centre }
-
 ## Finding a venue (接種場所の絞り込み, seed 002 §3)
 vx-browse-link = Find a venue
 vx-browse-title = Find a venue
@@ -217,10 +187,3 @@ vx-verify-done-elsewhere = Your mail address is confirmed. Go back to the page w
 vx-verify-link-expired = This link has expired. Use "Correct the mail address" on the booking page to send it again.
 vx-verify-link-used = This link has already been used. Go back to the page where you are booking and press "I have confirmed it".
 vx-verify-link-unknown = This link is not valid. Please check the link in the mail again.
-vx-verify-mail-subject = [Confirm your address] { $tenant } vaccination booking
-vx-verify-mail-body =
-    This address was given as the contact for a vaccination booking in { $tenant }.
-    Open this link and press "Confirm my address":
-    { $link }
-    The link is valid until { $until }.
-    If this was not you, please ignore this mail. The address is not used unless the link is opened.

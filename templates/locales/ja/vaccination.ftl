@@ -121,12 +121,6 @@ vx-done-mypage = 予約内容は「マイページ」からもご確認いただ
 vx-done-next = 続けて{ $dose }の予約ができます。
 vx-second-booking = 2件目の予約をする
 
-## 予約完了メール
-vx-mail-subject = 【予約完了】{ $tenant } ワクチン接種予約
-vx-mail-greeting = { $name } 様
-vx-mail-intro = ワクチン接種の予約が完了しました。予約内容は次のとおりです。
-vx-mail-mypage = 予約内容の確認・変更・キャンセルは、マイページから行えます。
-
 ## 予約詳細・キャンセル (issue 12, resident step 8: the booking's pages from the マイページ)
 vx-mb-booking-details = 詳細
 vx-mb-detail-title = 予約詳細
@@ -155,20 +149,6 @@ vx-mb-cancel-next-too = { $dose }の予約もキャンセルする
 vx-mb-cancel-next-keep = { $dose }の予約は残す
 vx-mb-cancelled = { $dose }の予約をキャンセルしました。
 vx-mb-cancel-kept-next = { $dose }の予約は残っていますが、接種間隔の基準となる前回の予約がなくなりました。{ $dose }の接種日で問題ないか、予約相談センターへご確認ください。
-vx-mb-mail-cancelled-subject = 【予約取消通知メール】{ $tenant } ワクチン接種予約
-vx-mb-mail-cancelled-body =
-    次のワクチン接種の予約をキャンセルしました。
-    ■予約ID
-    { $receipt }
-    ■接種回
-    { $dose }
-    ■キャンセルした予約の接種日時
-    { $when }
-    ■接種会場
-    { $venue }
-    改めて予約される場合は、予約サイトのマイページから予約してください。
-    ご自身でキャンセルした覚えがない場合は、{ $tenant }の予約相談センターまでご連絡ください。
-
 ## 予約の変更 (編集, issue 12 resident step 8)
 vx-change-title = 予約の変更
 vx-change-how = 変更後の日時・会場の選び方を選んでください。予約IDと連絡先は変わりません。
@@ -179,22 +159,6 @@ vx-change-submit = 変更を確定する
 vx-change-stop = 変更をやめる
 vx-change-done = { $dose }の予約を{ $date } { $time }に変更しました。予約IDは変わりません。
 vx-change-gone = この予約はキャンセルされているため、変更できませんでした。
-vx-mail-changed-subject = 【予約変更通知メール】{ $tenant } ワクチン接種予約
-vx-mail-changed-body =
-    次のとおり、ワクチン接種の予約を変更しました。予約IDは変わりません。
-    ■予約ID
-    { $receipt }
-    ■接種回
-    { $dose }
-    ■変更前の接種日時・会場
-    { $before }
-    ■変更後の接種日時・会場
-    { $after }
-    予約内容の確認・変更・キャンセルは、マイページから行えます。
-    { $mypage }
-    ご自身で変更した覚えがない場合は、予約相談センターまでご連絡ください。
-    { $call_centre }
-
 ## 接種場所の絞り込み (seed 002 §3)
 vx-browse-link = 接種場所の絞り込み
 vx-browse-title = 接種場所の絞り込み
@@ -224,10 +188,3 @@ vx-verify-done-elsewhere = メールアドレスを確認しました。予約�
 vx-verify-link-expired = このリンクの有効期限が切れています。予約の画面の「メールアドレスを修正する」から、もう一度送信してください。
 vx-verify-link-used = このリンクはすでに使われています。予約をしている画面に戻り、「確認しました」を押してください。
 vx-verify-link-unknown = このリンクは無効です。メールに記載のリンクをもう一度ご確認ください。
-vx-verify-mail-subject = 【メールアドレスの確認】{ $tenant } ワクチン接種予約
-vx-verify-mail-body =
-    { $tenant } ワクチン接種予約の連絡先として、このメールアドレスが入力されました。
-    次のリンクを開き、「メールアドレスを確認する」を押してください。
-    { $link }
-    このリンクの有効期限は{ $until }です。
-    お心当たりのない場合は、このメールを破棄してください。リンクを開かなければ、このメールアドレスは使われません。

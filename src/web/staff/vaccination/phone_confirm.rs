@@ -356,14 +356,12 @@ pub async fn book(
         // The caller who gives an address gets the same completion mail as a booking made
         // online (the 予約ID, venue, 持ち物, the call centre), in the same transaction.
         let dose_label = dose.label(Lang::Ja);
-        let completion_mail: Vec<_> = checked
-            .email
-            .as_ref()
-            .map(|to| {
+        let completion_mail = match checked.email.as_ref() {
+            Some(to) => vec![
                 mails::completion(
+                    &app,
                     &staff.tenant,
                     &s.settings,
-                    &app.settings.server.public_url,
                     &mails::Facts {
                         receipt_number: &receipt_number,
                         person_name: &s.ticket.name,
@@ -378,9 +376,10 @@ pub async fn book(
                     to.as_str(),
                     Lang::Ja,
                 )
-            })
-            .into_iter()
-            .collect();
+                .await?,
+            ],
+            None => Vec::new(),
+        };
         let outcome = bookings::confirm(
             &app.db,
             &NewBooking {
