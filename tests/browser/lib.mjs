@@ -34,10 +34,13 @@ export async function launch() {
 
 /// A visitor: one browser context at one viewport, that checks every page it reaches.
 export class Visitor {
-  constructor(browser, { name, width, locale = "ja" }) {
+  /// `scale: 2` with a width of 640 is a 1280-pixel screen at 200 % text.
+  constructor(browser, { name, width, locale = "ja", height = 900, scale = 1 }) {
     this.browser = browser;
     this.name = name;
     this.width = width;
+    this.height = height;
+    this.scale = scale;
     this.locale = locale;
     this.step = 0;
     this.violations = [];
@@ -45,7 +48,8 @@ export class Visitor {
 
   async open() {
     this.context = await this.browser.newContext({
-      viewport: { width: this.width, height: 900 },
+      viewport: { width: this.width, height: this.height },
+      deviceScaleFactor: this.scale,
       locale: this.locale === "en" ? "en-GB" : "ja-JP",
     });
     this.page = await this.context.newPage();

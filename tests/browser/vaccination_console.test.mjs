@@ -2,12 +2,13 @@
 // the menu's ワクチン接種 group, adds a venue by keyboard alone (a mistake first: the message
 // next to the field, the summary linking to it, what was typed kept), gives it weekly hours,
 // then opens ワクチン接種の設定 and makes a mistake in 接種間隔; the same pages on a
-// 360-pixel phone; the municipality's home page listing both services in Japanese and
+// 360-pixel phone; the console's vaccination pages (会場, 設定, 接種予約一覧, 電話予約 with a
+// ticket found) at 200 % text; the municipality's home page listing both services in Japanese and
 // English. Every page passes axe and the Nu checker. The venue is stopped and its hours
 // removed at the end, so the resident journeys of the other files see the demo's venues.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, Visitor } from "./lib.mjs";
+import { BASE, launch, sampleTickets, Visitor } from "./lib.mjs";
 
 let browser;
 before(async () => {
@@ -110,6 +111,34 @@ test("venues and settings of the vaccination service, by keyboard and on a phone
     phone.assertClean();
   } finally {
     await phone.close();
+  }
+});
+
+test("the console's vaccination pages at 200 % text", async () => {
+  const [ticket] = await sampleTickets(browser);
+  const v = await new Visitor(browser, { name: "vx-console-200pct", width: 640, height: 450, scale: 2 }).open();
+  const page = v.page;
+  try {
+    await login(v);
+    for (const [path, label] of [
+      ["venues", "venues"],
+      ["settings", "settings"],
+      ["roster", "roster"],
+      ["phone", "phone"],
+    ]) {
+      await page.goto(`${BASE}/t/demo/staff/vaccination/${path}`);
+      await v.check(label);
+    }
+    // 電話予約: the caller's ticket found, its page with the venue choice.
+    await page.getByLabel("接種券番号(10桁)").fill(ticket.number);
+    await page.getByLabel("生年月日").fill(ticket.birth);
+    await page.getByLabel("生年月日").press("Enter");
+    await page.waitForURL(/\/phone\/tickets\/\d+$/);
+    await v.check("phone-ticket");
+    assert.match(await page.locator("main").innerText(), new RegExp(ticket.number));
+    v.assertClean();
+  } finally {
+    await v.close();
   }
 });
 

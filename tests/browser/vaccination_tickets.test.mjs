@@ -74,14 +74,8 @@ test("the ticket list: search, a ticket's page and an import preview, by keyboar
     await admin.close();
   }
 
-  const zoomed = await new Visitor(browser, { name: "vx-tickets-200pct", width: 640 }).open();
+  const zoomed = await new Visitor(browser, { name: "vx-tickets-200pct", width: 640, height: 450, scale: 2 }).open();
   try {
-    await zoomed.context.close();
-    zoomed.context = await browser.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2, locale: "ja-JP" });
-    zoomed.page = await zoomed.context.newPage();
-    zoomed.page.on("response", (r) => {
-      if (r.request().resourceType() === "document" && r.request().frame() === zoomed.page.mainFrame()) zoomed.lastDocument = r;
-    });
     await login(zoomed);
     await zoomed.page.goto(`${BASE}/t/demo/staff/vaccination/tickets`);
     await zoomed.check("tickets");
