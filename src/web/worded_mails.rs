@@ -95,3 +95,16 @@ pub fn to_send(
     }
     mail
 }
+
+/// Mail `kind` in the wording `tenant` has saved for `lang` (read now), built by `build`
+/// from that wording: what every service's mail builder does before queueing a mail.
+pub async fn in_saved_wording(
+    app: &App,
+    tenant: &Tenant,
+    kind: MailKind,
+    lang: Lang,
+    build: impl FnOnce(&Wording) -> Result<(OutgoingMail, Refused), WebError>,
+) -> Result<OutgoingMail, WebError> {
+    let wording = saved(app, tenant, kind, lang).await?;
+    Ok(to_send(tenant, kind, lang, build(&wording)?))
+}

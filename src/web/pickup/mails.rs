@@ -19,7 +19,7 @@ use crate::db::tenants::{Counter, Tenant};
 use crate::i18n::{self, Lang};
 use crate::web::error::WebError;
 pub use crate::web::worded_mails::Refused;
-use crate::web::worded_mails::{render, saved, to_send};
+use crate::web::worded_mails::{in_saved_wording, render, saved, to_send};
 
 /// What pages and mails show of a counter.
 #[derive(Serialize)]
@@ -78,10 +78,10 @@ pub async fn verification(
     expires_at: i64,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::Verification;
-    let wording = saved(app, tenant, kind, lang).await?;
-    let built = verification_worded(app, tenant, to, token, expires_at, lang, &wording)?;
-    Ok(to_send(tenant, kind, lang, built))
+    in_saved_wording(app, tenant, MailKind::Verification, lang, |wording| {
+        verification_worded(app, tenant, to, token, expires_at, lang, wording)
+    })
+    .await
 }
 
 /// [`verification`] in `wording`.
@@ -228,10 +228,14 @@ pub async fn booking_confirmed(
     facts: &BookingFacts<'_>,
     to: &str,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::BookingConfirmed;
-    let wording = saved(app, tenant, kind, facts.lang).await?;
-    let built = booking_confirmed_worded(app, tenant, counter, facts, to, &wording)?;
-    Ok(to_send(tenant, kind, facts.lang, built))
+    in_saved_wording(
+        app,
+        tenant,
+        MailKind::BookingConfirmed,
+        facts.lang,
+        |wording| booking_confirmed_worded(app, tenant, counter, facts, to, wording),
+    )
+    .await
 }
 
 /// [`booking_confirmed`] in `wording`.

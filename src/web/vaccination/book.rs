@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::mypage::{states_of, window};
 use super::visit::{Draft, Login, require_login, visit_of};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::App;
 use crate::app::AppState;
 use crate::core::vaccination::calendar_day::DayRules;
@@ -21,7 +21,6 @@ use crate::db::tickets::Ticket;
 use crate::db::vaccination::Settings;
 use crate::i18n::Lang;
 use crate::secrets::random_token;
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session::{self, ResidentSession};
 use crate::web::{PathParams, render};
@@ -224,8 +223,7 @@ pub async fn start(
         return Ok(Redirect::to(&url(&tenant, "/mypage")).into_response());
     };
     let rules = dose_rules(&app, &settings, &ticket, dose).await?;
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("dose_label", &dose.label(Lang::current()));
     match rules {
         Ok(_) => {

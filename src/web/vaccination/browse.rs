@@ -14,7 +14,7 @@ use time::Date;
 use super::choose::{allowed_places, calendar, places_by_day, venue_slots, venue_view};
 use super::mypage::window;
 use super::visit::{Login, require_login};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::AppState;
 use crate::core::availability::Places;
 use crate::core::month_calendar::YearMonth;
@@ -23,7 +23,6 @@ use crate::core::vaccination::eligibility::Eligibility;
 use crate::core::vaccination::venue_filter::{KINDS, VenueFilter, vaccines};
 use crate::db::venues::{self, kind_label};
 use crate::i18n::Lang;
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::{PathParams, render};
 
@@ -101,8 +100,7 @@ pub async fn show(
             value: v,
         })
         .collect();
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("kinds", &kinds);
     ctx.insert("vaccines", &offered);
     ctx.insert("venues", &shown);

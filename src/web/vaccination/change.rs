@@ -19,7 +19,7 @@ use super::contact::{draft_hold, insert_choice};
 use super::mybooking::{changeable, own_booking};
 use super::mypage::{ticket_bookings, window};
 use super::visit::{self, Login, require_login, visit_of};
-use super::{insert_service, load_service, mails, url};
+use super::{load_service, mails, service_context, url};
 use crate::app::{App, AppState};
 use crate::core::availability::Places;
 use crate::core::vaccination::calendar_day::DayRules;
@@ -34,7 +34,6 @@ use crate::db::vaccination::Settings;
 use crate::db::venues;
 use crate::i18n::{self, Lang, Msg};
 use crate::secrets::random_token;
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session::{self, check_csrf};
 use crate::web::{PathParams, render};
@@ -120,8 +119,7 @@ pub async fn start(
         Err(refused) => return Ok(refused_redirect(&tenant, id, &refused)),
     };
     let lang = Lang::current();
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("dose_label", &dose.label(lang));
     ctx.insert("changing", &Some(id));
     if let Err(refusal) = rules.bookable_range() {
@@ -237,8 +235,7 @@ async fn render_change(
         lang,
     )
     .await?;
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     insert_choice(app, tenant, &mut ctx, &draft, &hold).await?;
     ctx.insert("booking_id", &booking.id);
     ctx.insert("before", &before);

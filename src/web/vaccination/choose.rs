@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::book::{Booking, require_draft};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::{App, AppState};
 use crate::core::availability::Places;
 use crate::core::deadline;
@@ -25,7 +25,6 @@ use crate::db::tenants::Tenant;
 use crate::db::vaccination::Settings;
 use crate::db::venues::{self, Venue};
 use crate::i18n::{self, Lang};
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::{PathParams, render};
 
@@ -228,8 +227,7 @@ fn context(
     booking: &Booking,
     jar: CookieJar,
 ) -> (CookieJar, tera::Context) {
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     ctx.insert("dose_label", &booking.dose.label(Lang::current()));
     ctx.insert("changing", &booking.changes());
     (jar, ctx)

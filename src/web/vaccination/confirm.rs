@@ -16,7 +16,7 @@ use super::contact::{check, draft_hold, insert_choice};
 use super::mypage::{booking_view, states_of};
 use super::verify;
 use super::visit::{Login, require_login, visit_of};
-use super::{insert_service, load_service, mails, url};
+use super::{load_service, mails, service_context, url};
 use crate::app::AppState;
 use crate::core::receipt;
 use crate::core::vaccination::my_doses::bookable_now;
@@ -27,7 +27,6 @@ use crate::db::vaccination::Settings;
 use crate::db::venues;
 use crate::i18n::{Lang, Msg};
 use crate::secrets::{random_digits, random_token};
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session::{self, check_csrf};
 use crate::web::{PathParams, render};
@@ -56,8 +55,7 @@ async fn render_confirm(
     };
     let error =
         error.or_else(|| (!hold.is_live(app.clock.now_unix())).then(|| Msg::new("hold-expired")));
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     insert_choice(app, tenant, &mut ctx, &booking, &hold).await?;
     ctx.insert("person_name", &booking.ticket.name);
     ctx.insert("kana", &checked.kana);
@@ -297,8 +295,7 @@ pub async fn done(
     let next = bookable_now(&states)
         .filter(|(d, _)| i32::from(d.get()) != draft.dose)
         .map(|(d, _)| d);
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("booking", &view);
     ctx.insert("person_name", &ticket.name);
     ctx.insert(

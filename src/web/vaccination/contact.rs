@@ -13,7 +13,7 @@ use axum_extra::extract::CookieJar;
 use super::book::{Booking, require_draft};
 use super::verify;
 use super::visit::{Contact, visit_of};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::AppState;
 use crate::core::resident_input::{EmailAddress, clean_text, parse_kana, parse_phone};
 use crate::db::holds::{self, Hold};
@@ -21,7 +21,6 @@ use crate::db::tenants::Tenant;
 use crate::db::vaccination::Settings;
 use crate::db::venues;
 use crate::i18n::{Lang, Msg};
-use crate::web::booking::base_context;
 use crate::web::booking::hold::hold_view;
 use crate::web::error::WebError;
 use crate::web::limits::Client;
@@ -150,8 +149,7 @@ async fn render_contact(
         .as_ref()
         .map(|d| d.contact.clone())
         .unwrap_or_default();
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     insert_choice(app, tenant, &mut ctx, &booking, &hold).await?;
     let summary: Vec<(String, Msg)> = FIELDS
         .iter()

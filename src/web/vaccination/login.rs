@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
 use super::visit::{Visit, end_login, visit_of};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::AppState;
 use crate::core::resident_input::parse_birthdate;
 use crate::core::throttle;
@@ -20,7 +20,6 @@ use crate::db::tenants::Tenant;
 use crate::db::tickets;
 use crate::db::vaccination::Settings;
 use crate::i18n::Msg;
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::limits::{self, Admission, ChallengeView, Client, Counted};
 use crate::web::session::{self, check_csrf};
@@ -44,8 +43,7 @@ fn render_login(
     jar: CookieJar,
     page: LoginPage,
 ) -> Result<Response, WebError> {
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     let summary: Vec<(String, Msg)> = ["ticket_number", "birthdate"]
         .into_iter()
         .filter_map(|f| page.errors.get(f).map(|m| (f.to_string(), m.clone())))

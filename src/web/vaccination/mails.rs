@@ -14,7 +14,7 @@ use crate::db::tenants::Tenant;
 use crate::db::vaccination::Settings;
 use crate::i18n::{self, Lang};
 use crate::web::error::WebError;
-use crate::web::worded_mails::{Refused, render, saved, to_send};
+use crate::web::worded_mails::{Refused, in_saved_wording, render};
 
 /// What a completion mail says of the booking.
 pub struct Facts<'a> {
@@ -77,10 +77,14 @@ pub async fn completion(
     to: &str,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::VaccinationConfirmed;
-    let wording = saved(app, tenant, kind, lang).await?;
-    let built = completion_worded(app, tenant, settings, facts, to, lang, &wording)?;
-    Ok(to_send(tenant, kind, lang, built))
+    in_saved_wording(
+        app,
+        tenant,
+        MailKind::VaccinationConfirmed,
+        lang,
+        |wording| completion_worded(app, tenant, settings, facts, to, lang, wording),
+    )
+    .await
 }
 
 /// [`completion`] in `wording`.
@@ -131,10 +135,10 @@ pub async fn changed(
     to: &str,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::VaccinationChanged;
-    let wording = saved(app, tenant, kind, lang).await?;
-    let built = changed_worded(app, tenant, settings, change, to, lang, &wording)?;
-    Ok(to_send(tenant, kind, lang, built))
+    in_saved_wording(app, tenant, MailKind::VaccinationChanged, lang, |wording| {
+        changed_worded(app, tenant, settings, change, to, lang, wording)
+    })
+    .await
 }
 
 /// [`changed`] in `wording`.
@@ -185,10 +189,14 @@ pub async fn cancelled(
     to: &str,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::VaccinationCancelled;
-    let wording = saved(app, tenant, kind, lang).await?;
-    let built = cancelled_worded(app, tenant, settings, facts, to, lang, &wording)?;
-    Ok(to_send(tenant, kind, lang, built))
+    in_saved_wording(
+        app,
+        tenant,
+        MailKind::VaccinationCancelled,
+        lang,
+        |wording| cancelled_worded(app, tenant, settings, facts, to, lang, wording),
+    )
+    .await
 }
 
 /// [`cancelled`] in `wording`.
@@ -224,10 +232,14 @@ pub async fn verification(
     expires_at: i64,
     lang: Lang,
 ) -> Result<OutgoingMail, WebError> {
-    let kind = MailKind::VaccinationVerification;
-    let wording = saved(app, tenant, kind, lang).await?;
-    let built = verification_worded(app, tenant, to, link, expires_at, lang, &wording)?;
-    Ok(to_send(tenant, kind, lang, built))
+    in_saved_wording(
+        app,
+        tenant,
+        MailKind::VaccinationVerification,
+        lang,
+        |wording| verification_worded(app, tenant, to, link, expires_at, lang, wording),
+    )
+    .await
 }
 
 /// [`verification`] in `wording`.

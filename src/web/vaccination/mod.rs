@@ -139,26 +139,24 @@ impl CallCentre {
     }
 }
 
-/// Puts what every page of the service shows into the context (after `base_context`): the
-/// service's name in the header (「デモ市 ワクチン接種予約」, linking to the service's first
-/// page, not card pickup's) and the call centre.
-pub fn insert_service(ctx: &mut tera::Context, settings: &Settings) {
-    let tenant_name = ctx
-        .get("tenant_name")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let slug = ctx
-        .get("tenant_slug")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
+/// What every page of the service starts from: the booking pages' context
+/// (`base_context`: the municipality, the CSRF token, the language), the service's name in
+/// the header (「デモ市 ワクチン接種予約」, linking to the service's first page, not card
+/// pickup's) and the call centre.
+pub fn service_context(
+    app: &App,
+    tenant: &Tenant,
+    settings: &Settings,
+    jar: axum_extra::extract::CookieJar,
+) -> (axum_extra::extract::CookieJar, tera::Context) {
+    let (jar, mut ctx) = crate::web::booking::base_context(app, tenant, jar);
     ctx.insert(
         "service_site_name",
         &crate::i18n::Msg::new("vx-site-name")
-            .arg("tenant", tenant_name)
+            .arg("tenant", tenant.name.as_str())
             .resolve(crate::i18n::Lang::current()),
     );
-    ctx.insert("service_home", &format!("/t/{slug}/vaccination/"));
+    ctx.insert("service_home", &format!("/t/{}/vaccination/", tenant.slug));
     ctx.insert("call_centre", &CallCentre::of(settings));
+    (jar, ctx)
 }

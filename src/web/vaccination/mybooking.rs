@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::mails;
 use super::mypage::ticket_bookings;
 use super::visit::{Login, require_login};
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::{App, AppState};
 use crate::core::deadline;
 use crate::core::receipt;
@@ -27,7 +27,6 @@ use crate::db::tickets::Ticket;
 use crate::db::vaccination::Settings;
 use crate::db::venues;
 use crate::i18n::{self, Lang, Msg};
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session::{self, check_csrf};
 use crate::web::{PathParams, render};
@@ -163,8 +162,7 @@ pub async fn show(
         session::save(&app, &s).await?;
     }
     let view = detail_view(&app, &tenant, &settings, &booking, dose, &facts).await?;
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("b", &view);
     ctx.insert("flash", &flash);
     Ok((jar, render(&app, "vaccination/booking.html", &ctx)?).into_response())
@@ -180,8 +178,7 @@ fn render_confirm(
     ask_next: Option<DoseNumber>,
 ) -> Result<Response, WebError> {
     let lang = Lang::current();
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     ctx.insert("b", view);
     ctx.insert("ask_next", &ask_next.map(|d| d.label(lang)));
     Ok((jar, render(app, "vaccination/cancel.html", &ctx)?).into_response())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::{Date, Duration};
 
 use super::visit::{Login, require_login};
-use super::{insert_service, load_service};
+use super::{load_service, service_context};
 use crate::app::{App, AppState};
 use crate::core::receipt;
 use crate::core::vaccination::dose::DoseNumber;
@@ -19,7 +19,6 @@ use crate::db::tickets::{self, Ticket};
 use crate::db::vaccination::Settings;
 use crate::db::{bookings, venues};
 use crate::i18n::{self, Lang};
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session;
 use crate::web::{PathParams, render};
@@ -159,8 +158,7 @@ pub async fn show(
             after_previous: state == DoseState::AfterPrevious,
         });
     }
-    let (jar, mut ctx) = base_context(&app, &tenant, jar);
-    insert_service(&mut ctx, &settings);
+    let (jar, mut ctx) = service_context(&app, &tenant, &settings, jar);
     ctx.insert("person_name", &ticket.name);
     ctx.insert("doses", &doses);
     ctx.insert(

@@ -10,12 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
 use super::visit::visit_of;
-use super::{insert_service, load_service, url};
+use super::{load_service, service_context, url};
 use crate::app::AppState;
 use crate::db::tenants::Tenant;
 use crate::db::vaccination::Settings;
 use crate::i18n::{Lang, Msg};
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::session::{self, ResidentData, check_csrf};
 use crate::web::{PathParams, render};
@@ -28,8 +27,7 @@ fn render_terms(
     error: Option<Msg>,
 ) -> Result<Response, WebError> {
     let lang = Lang::current();
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     ctx.insert(
         "terms",
         settings.text(lang, &settings.terms_ja, &settings.terms_en),

@@ -15,7 +15,7 @@ use axum_extra::extract::CookieJar;
 
 use super::book::{Booking, require_draft};
 use super::visit::visit_of;
-use super::{insert_service, load_service, mails, url};
+use super::{load_service, mails, service_context, url};
 use crate::app::{App, AppState};
 use crate::core::resident_input::EmailAddress;
 use crate::core::throttle;
@@ -24,7 +24,6 @@ use crate::db::vaccination::Settings;
 use crate::db::verifications::{self, Consumed, NewVerification};
 use crate::i18n::{Lang, Msg};
 use crate::secrets::random_token;
-use crate::web::booking::base_context;
 use crate::web::error::WebError;
 use crate::web::limits::{self, Client, Counted};
 use crate::web::session::{self, check_csrf};
@@ -107,8 +106,7 @@ fn render_waiting(
         .as_ref()
         .map(|d| d.contact.email.trim().to_string())
         .unwrap_or_default();
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     ctx.insert("email", &email);
     ctx.insert("ttl_min", &tenant.verification_ttl_min);
     ctx.insert("not_yet", &not_yet);
@@ -197,8 +195,7 @@ fn render_link(
     jar: CookieJar,
     state: &'static str,
 ) -> Result<Response, WebError> {
-    let (jar, mut ctx) = base_context(app, tenant, jar);
-    insert_service(&mut ctx, settings);
+    let (jar, mut ctx) = service_context(app, tenant, settings, jar);
     ctx.insert("link", &LinkState { state });
     let status = match state {
         "valid" | "done" => StatusCode::OK,
