@@ -516,16 +516,19 @@ pub fn parse_for_tenant(
     ))
 }
 
-/// What `madoguchi notices import` did.
+/// What an operator's import command did (`madoguchi notices import`, and as
+/// `OperatorImport<NewTicket, TicketFileError>` `madoguchi tickets import`).
 #[derive(Debug)]
-pub struct OperatorImport {
-    pub preview: Result<ImportPreview, FileError>,
+pub struct OperatorImport<R = NewNotice, E = FileError> {
+    pub preview: Result<ImportPreview<R>, E>,
     /// What the rows do (or would do, on a dry run or with errors).
     pub counts: ImportCounts,
     pub written: bool,
+    /// What was imported, as the last line names it: "" for notices, "tickets " for tickets.
+    pub what: &'static str,
 }
 
-impl OperatorImport {
+impl<R, E: std::fmt::Display> OperatorImport<R, E> {
     /// Exit status for the command: success only for a file without problems.
     pub fn ok(&self) -> bool {
         matches!(&self.preview, Ok(p) if p.is_clean())
@@ -555,8 +558,8 @@ impl OperatorImport {
         }
         out.push(if self.written {
             format!(
-                "imported into {tenant_name}: {} new, {} updated",
-                self.counts.new, self.counts.updated
+                "imported {}into {tenant_name}: {} new, {} updated",
+                self.what, self.counts.new, self.counts.updated
             )
         } else if self.ok() {
             "dry run: nothing written".to_string()
@@ -583,6 +586,7 @@ pub async fn import_for_operator(
             preview,
             counts: ImportCounts::default(),
             written: false,
+            what: "",
         });
     };
     if !p.is_clean() || dry_run {
@@ -591,6 +595,7 @@ pub async fn import_for_operator(
             preview,
             counts,
             written: false,
+            what: "",
         });
     }
     let tenant_id = tenant.id;
@@ -603,5 +608,6 @@ pub async fn import_for_operator(
         preview,
         counts,
         written: true,
+        what: "",
     })
 }

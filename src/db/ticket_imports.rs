@@ -212,54 +212,7 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<TicketPreview, TicketFileError
 }
 
 /// What `madoguchi tickets import` did.
-#[derive(Debug)]
-pub struct OperatorImport {
-    pub preview: Result<TicketPreview, TicketFileError>,
-    /// What the rows do (or would do, on a dry run or with errors).
-    pub counts: ImportCounts,
-    pub written: bool,
-}
-
-impl OperatorImport {
-    /// Exit status for the command: success only for a file without problems.
-    pub fn ok(&self) -> bool {
-        matches!(&self.preview, Ok(p) if p.is_clean())
-    }
-
-    /// The text the command prints, as `madoguchi notices import` prints it.
-    pub fn report(&self, tenant_name: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        match &self.preview {
-            Err(e) => out.push(format!("error: {e}")),
-            Ok(p) => {
-                out.extend(p.errors.iter().map(|e| e.to_string()));
-                out.push(format!(
-                    "{} data rows read ({}); {} valid: {} new, {} updated; {} errors",
-                    p.data_lines,
-                    p.encoding,
-                    p.rows.len(),
-                    self.counts.new,
-                    self.counts.updated,
-                    p.errors.len()
-                ));
-                if !p.ignored_columns.is_empty() {
-                    out.push(format!("ignored columns: {}", p.ignored_columns.join(", ")));
-                }
-            }
-        }
-        out.push(if self.written {
-            format!(
-                "imported tickets into {tenant_name}: {} new, {} updated",
-                self.counts.new, self.counts.updated
-            )
-        } else if self.ok() {
-            "dry run: nothing written".to_string()
-        } else {
-            "nothing written: fix the file and run again".to_string()
-        });
-        out
-    }
-}
+pub type OperatorImport = super::imports::OperatorImport<NewTicket, TicketFileError>;
 
 /// The operator's import: the console's checks; writes (with an audit entry without a
 /// member of staff) only when the file has no problem and `dry_run` is false.
@@ -278,6 +231,7 @@ pub async fn import_for_operator(
             preview,
             counts: ImportCounts::default(),
             written: false,
+            what: "tickets ",
         });
     };
     if !p.is_clean() || dry_run {
@@ -286,6 +240,7 @@ pub async fn import_for_operator(
             preview,
             counts,
             written: false,
+            what: "tickets ",
         });
     }
     let tenant_id = tenant.id;
@@ -298,5 +253,6 @@ pub async fn import_for_operator(
         preview,
         counts,
         written: true,
+        what: "tickets ",
     })
 }
