@@ -180,6 +180,50 @@ pub(crate) fn shown_file_name(name: &str) -> String {
         .to_string()
 }
 
+/// What the preview page of any list shows besides its sample rows: the file, its
+/// encoding and counts, every problem (the first [`LISTED_ERRORS`]) and the import to
+/// commit; with 422 when there are problems.
+pub(crate) fn preview_context<R>(
+    staff: &Staff,
+    file_name: &str,
+    preview: &ImportPreview<R>,
+    counts: ImportCounts,
+    import_id: Option<i64>,
+) -> (tera::Context, StatusCode) {
+    let errors: Vec<ErrorRow> = preview
+        .errors
+        .iter()
+        .take(LISTED_ERRORS)
+        .map(|e| ErrorRow {
+            line: e.line,
+            field: e.field,
+            reason: &e.reason,
+        })
+        .collect();
+    let mut ctx = staff.context();
+    ctx.insert("file_name", file_name);
+    ctx.insert("file_error", &None::<String>);
+    ctx.insert("encoding", preview.encoding);
+    ctx.insert("data_lines", &preview.data_lines);
+    ctx.insert("valid_rows", &preview.rows.len());
+    ctx.insert("new_count", &counts.new);
+    ctx.insert("updated_count", &counts.updated);
+    ctx.insert("error_count", &preview.errors.len());
+    ctx.insert("errors", &errors);
+    ctx.insert(
+        "more_errors",
+        &preview.errors.len().saturating_sub(LISTED_ERRORS),
+    );
+    ctx.insert("ignored_columns", &preview.ignored_columns.join("、"));
+    ctx.insert("import_id", &import_id);
+    let status = if preview.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (ctx, status)
+}
+
 /// The preview of a readable file: what would be written, and every problem.
 fn render_preview(
     app: &AppState,
@@ -207,38 +251,8 @@ fn render_preview(
             kana: r.kana.clone(),
         })
         .collect();
-    let errors: Vec<ErrorRow> = preview
-        .errors
-        .iter()
-        .take(LISTED_ERRORS)
-        .map(|e| ErrorRow {
-            line: e.line,
-            field: e.field,
-            reason: &e.reason,
-        })
-        .collect();
-    let mut ctx = staff.context();
-    ctx.insert("file_name", file_name);
-    ctx.insert("file_error", &None::<String>);
-    ctx.insert("encoding", preview.encoding);
-    ctx.insert("data_lines", &preview.data_lines);
-    ctx.insert("valid_rows", &preview.rows.len());
-    ctx.insert("new_count", &counts.new);
-    ctx.insert("updated_count", &counts.updated);
-    ctx.insert("error_count", &preview.errors.len());
-    ctx.insert("errors", &errors);
-    ctx.insert(
-        "more_errors",
-        &preview.errors.len().saturating_sub(LISTED_ERRORS),
-    );
+    let (mut ctx, status) = preview_context(staff, file_name, preview, counts, import_id);
     ctx.insert("sample", &sample);
-    ctx.insert("ignored_columns", &preview.ignored_columns.join("、"));
-    ctx.insert("import_id", &import_id);
-    let status = if preview.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok((status, render(app, "staff/import_preview.html", &ctx)?).into_response())
 }
 

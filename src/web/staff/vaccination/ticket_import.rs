@@ -28,8 +28,8 @@ use crate::web::error::WebError;
 use crate::web::render;
 use crate::web::session::check_csrf;
 use crate::web::staff::imports::{
-    LISTED_ERRORS, MAX_UPLOAD_BYTES, PREVIEW_ROWS, UploadError, import_row, read_upload, too_large,
-    upload_failure,
+    MAX_UPLOAD_BYTES, PREVIEW_ROWS, UploadError, import_row, preview_context, read_upload,
+    too_large, upload_failure,
 };
 use crate::web::staff::{Denied, Staff};
 
@@ -120,13 +120,6 @@ struct SampleRow {
     kana: String,
 }
 
-#[derive(Serialize)]
-struct ErrorRow<'a> {
-    line: usize,
-    field: &'static str,
-    reason: &'a str,
-}
-
 fn render_preview(
     app: &AppState,
     staff: &Staff,
@@ -152,38 +145,8 @@ fn render_preview(
             kana: r.kana.clone(),
         })
         .collect();
-    let errors: Vec<ErrorRow> = preview
-        .errors
-        .iter()
-        .take(LISTED_ERRORS)
-        .map(|e| ErrorRow {
-            line: e.line,
-            field: e.field,
-            reason: &e.reason,
-        })
-        .collect();
-    let mut ctx = staff.context();
-    ctx.insert("file_name", file_name);
-    ctx.insert("file_error", &None::<String>);
-    ctx.insert("encoding", preview.encoding);
-    ctx.insert("data_lines", &preview.data_lines);
-    ctx.insert("valid_rows", &preview.rows.len());
-    ctx.insert("new_count", &counts.new);
-    ctx.insert("updated_count", &counts.updated);
-    ctx.insert("error_count", &preview.errors.len());
-    ctx.insert("errors", &errors);
-    ctx.insert(
-        "more_errors",
-        &preview.errors.len().saturating_sub(LISTED_ERRORS),
-    );
+    let (mut ctx, status) = preview_context(staff, file_name, preview, counts, import_id);
     ctx.insert("sample", &sample);
-    ctx.insert("ignored_columns", &preview.ignored_columns.join("、"));
-    ctx.insert("import_id", &import_id);
-    let status = if preview.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok((
         status,
         render(app, "staff/vaccination/ticket_import_preview.html", &ctx)?,
