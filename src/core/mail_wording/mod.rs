@@ -32,14 +32,6 @@ pub enum MailService {
 impl MailService {
     pub const ALL: [MailService; 2] = [MailService::CardPickup, MailService::Vaccination];
 
-    /// The service's kind as `services.kind` stores it.
-    pub fn kind(self) -> &'static str {
-        match self {
-            MailService::CardPickup => "card_pickup",
-            MailService::Vaccination => "vaccination",
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             MailService::CardPickup => "マイナンバーカード受取予約",

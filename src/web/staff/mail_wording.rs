@@ -69,20 +69,13 @@ struct ServiceGroup {
     mails: Vec<MailRow>,
 }
 
-/// The services whose mails the console lists: the ones the municipality offers now.
-/// Card pickup's stay listed while no service is (a municipality being set up words its
-/// mails before it opens).
-async fn offered_services(app: &AppState, staff: &Staff) -> Result<Vec<MailService>, WebError> {
-    let kinds = crate::db::vaccination::offered_services(&app.db, staff.tenant.id).await?;
-    let offered: Vec<MailService> = MailService::ALL
+/// The services whose mails the console lists: card pickup, which every municipality
+/// offers, and vaccination while it does (the menu's flag, read with the member of staff).
+fn offered_services(staff: &Staff) -> Vec<MailService> {
+    MailService::ALL
         .into_iter()
-        .filter(|s| kinds.iter().any(|(kind, _)| kind == s.kind()))
-        .collect();
-    Ok(if offered.is_empty() {
-        vec![MailService::CardPickup]
-    } else {
-        offered
-    })
+        .filter(|s| *s == MailService::CardPickup || staff.offers_vaccination)
+        .collect()
 }
 
 /// 「【予約完了通知メール】」, and for another service than card pickup (whose mails came
@@ -116,10 +109,6 @@ pub async fn list(
         Ok(w) => w,
         Err(e) => return WebError::from(e).into_response(),
     };
-    let offered = match offered_services(&app, &staff).await {
-        Ok(o) => o,
-        Err(e) => return e.into_response(),
-    };
     let row = |kind: MailKind| MailRow {
         code: kind.code(),
         title: kind.title(),
@@ -137,8 +126,7 @@ pub async fn list(
             })
             .collect(),
     };
-    let card_pickup = offered.contains(&MailService::CardPickup);
-    let groups: Vec<ServiceGroup> = offered
+    let groups: Vec<ServiceGroup> = offered_services(&staff)
         .into_iter()
         .map(|service| ServiceGroup {
             name: service.name(),
@@ -151,7 +139,6 @@ pub async fn list(
         .collect();
     let mut ctx = staff.context();
     ctx.insert("services", &groups);
-    ctx.insert("card_pickup", &card_pickup);
     match render(&app, "staff/mails.html", &ctx) {
         Ok(page) => page.into_response(),
         Err(e) => e.into_response(),
@@ -160,18 +147,9 @@ pub async fn list(
 
 /// The mail and language in the URL, or 404 (a mail of a service the municipality does
 /// not offer too, as the list does not show it).
-async fn target(
-    app: &AppState,
-    staff: &Staff,
-    mail: &str,
-    lang: &str,
-) -> Result<(MailKind, Lang), WebError> {
+fn target(staff: &Staff, mail: &str, lang: &str) -> Result<(MailKind, Lang), WebError> {
     match (MailKind::parse(mail), Lang::parse(lang)) {
-        (Some(kind), Some(lang))
-            if offered_services(app, staff)
-                .await?
-                .contains(&kind.service()) =>
-        {
+        (Some(kind), Some(lang)) if offered_services(staff).contains(&kind.service()) => {
             Ok((kind, lang))
         }
         _ => Err(WebError::NotFound),
@@ -342,7 +320,7 @@ pub async fn edit(
         Ok(s) => s,
         Err(denied) => return denied.into_response(),
     };
-    let (kind, lang) = match target(&app, &staff, &mail, &lang).await {
+    let (kind, lang) = match target(&staff, &mail, &lang) {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
@@ -387,9 +365,7 @@ async fn admin_post(
     form: &Fields,
 ) -> Result<(Staff, MailKind, Lang, ShippedWording), Response> {
     let staff = super::admin_post(app, jar, slug, form).await?;
-    let (kind, lang) = target(app, &staff, mail, lang)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let (kind, lang) = target(&staff, mail, lang).map_err(IntoResponse::into_response)?;
     let shipped = shipped(app, &staff, kind, lang).map_err(IntoResponse::into_response)?;
     Ok((staff, kind, lang, shipped))
 }

@@ -252,10 +252,10 @@ pub async fn cancel(
         } => (next, next_loses_base),
     };
     let now = app.clock.now_unix();
-    let mails = cancelled_mails(&app, &tenant, &booking, dose).await?;
+    let mails = cancelled_mails(&app, &tenant, &settings, &booking, dose).await?;
     let next_booking = match next.and_then(|n| booked.iter().find(|(d, _, _)| *d == n)) {
         Some((n, next_id, _)) => match bookings::find(&app.db, *next_id).await? {
-            Some(b) => Some((cancelled_mails(&app, &tenant, &b, *n).await?, b)),
+            Some(b) => Some((cancelled_mails(&app, &tenant, &settings, &b, *n).await?, b)),
             None => None,
         },
         None => None,
@@ -299,6 +299,7 @@ pub async fn cancel(
 pub async fn cancelled_mails(
     app: &App,
     tenant: &Tenant,
+    settings: &Settings,
     booking: &Booking,
     dose: DoseNumber,
 ) -> Result<Vec<OutgoingMail>, WebError> {
@@ -310,13 +311,10 @@ pub async fn cancelled_mails(
         .await?
         .map(|v| v.name)
         .unwrap_or_default();
-    let settings = crate::db::vaccination::settings(&app.db, tenant.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
     let mail = mails::cancelled(
         app,
         tenant,
-        &settings,
+        settings,
         &mails::Cancelled {
             receipt_number: &booking.receipt_number,
             dose_label: &dose.label(lang),

@@ -222,7 +222,12 @@ pub async fn cancel(
     // call centre is for. The booking's address gets the cancellation mail, as online: a
     // record of what the clerk did, and a warning if the caller was not the resident.
     let mails = match DoseNumber::new(u8::try_from(d.facts.dose_number).unwrap_or(0)) {
-        Some(dose) => cancelled_mails(&app, &staff.tenant, &d.booking, dose).await?,
+        Some(dose) => {
+            let settings = crate::db::vaccination::settings(&app.db, staff.tenant.id)
+                .await?
+                .ok_or(Denied::Error(WebError::NotFound))?;
+            cancelled_mails(&app, &staff.tenant, &settings, &d.booking, dose).await?
+        }
         None => Vec::new(),
     };
     let done = bookings::cancel(
