@@ -112,6 +112,7 @@ pub async fn run_background_jobs(app: AppState) {
     let mut holds = tokio::time::interval(Duration::from_secs(20));
     let mut mail = tokio::time::interval(Duration::from_secs(15));
     let mut retention = tokio::time::interval(Duration::from_secs(3600));
+    let mut reminders = tokio::time::interval(Duration::from_secs(60));
     loop {
         tokio::select! {
             _ = materialise.tick() => {
@@ -124,6 +125,13 @@ pub async fn run_background_jobs(app: AppState) {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(released = n, "expired holds released"),
                     Err(e) => tracing::warn!(error = %e, "releasing expired holds failed"),
+                }
+            }
+            _ = reminders.tick() => {
+                match crate::web::reminders::queue_due(&app).await {
+                    Ok(report) if report.queued == 0 => {}
+                    Ok(report) => tracing::info!(queued = report.queued, "reminders queued"),
+                    Err(e) => tracing::warn!(error = ?e, "queueing reminders failed; will retry"),
                 }
             }
             _ = retention.tick() => {

@@ -23,3 +23,5 @@ pub mod municipality_pages;
 pub mod mail_wording;
 // The vaccination ticket list (issue 12, tickets): the CSV read as the notice list is.
 pub mod ticket_import;
+// Reminders (issue 13): which bookings a reminder is due for.
+pub mod reminders;

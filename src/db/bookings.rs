@@ -288,6 +288,7 @@ pub async fn confirm(
                 bookings::idempotency_key.eq(new.idempotency_key),
                 bookings::created_at.eq(new.now),
                 bookings::updated_at.eq(new.now),
+                bookings::timed_at.eq(new.now),
                 bookings::ticket_id.eq(new.ticket.as_ref().map(|t| t.ticket_id)),
                 bookings::dose_number.eq(new.ticket.as_ref().map(|t| t.dose_number)),
                 bookings::terms_version.eq(new.ticket.as_ref().map(|t| t.terms_version)),
@@ -486,6 +487,7 @@ pub async fn change_time(
                 bookings::start_min.eq(span.start_min),
                 bookings::end_min.eq(span.end_min),
                 bookings::updated_at.eq(now),
+                bookings::timed_at.eq(now),
             ))
             .execute(conn)
             .await?;

@@ -15,6 +15,7 @@ pub mod municipality_pages;
 pub mod notices;
 pub mod outbox;
 pub mod recipient_fields;
+pub mod reminders;
 pub mod retention;
 pub mod roster;
 pub mod schedule;

@@ -200,6 +200,7 @@ diesel::table! {
         booker_name -> Nullable<Text>,
         booker_phone -> Nullable<Text>,
         wants_earlier -> Bool,
+        timed_at -> BigInt,
     }
 }
 
@@ -342,9 +343,23 @@ diesel::table! {
     reminders (id) {
         id -> BigInt,
         booking_id -> BigInt,
+        days_before -> Integer,
+        at_min -> Integer,
+        visit_at -> BigInt,
         channel -> Text,
-        due_at -> BigInt,
-        sent_at -> Nullable<BigInt>,
+        queued_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reminder_rules (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        service_id -> BigInt,
+        days_before -> Integer,
+        at_min -> Integer,
+        active -> Bool,
+        created_at -> BigInt,
     }
 }
 
@@ -422,6 +437,8 @@ diesel::joinable!(line_links -> resident_tickets (resident_ticket_id));
 
 diesel::joinable!(reminders -> bookings (booking_id));
 
+diesel::joinable!(reminder_rules -> services (service_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     services,
@@ -446,6 +463,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     waitlist_entries,
     line_links,
     reminders,
+    reminder_rules,
     notice_imports,
     vaccination_settings,
 );

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::audit::{AuditEntry, AuditWrites};
+use super::reminders::ReminderWrites as _;
 use super::schema::{announcements, counters, services, staff_users, tenants};
 use super::{Db, DbError};
 use crate::core::deadline::Cutoff;
@@ -129,14 +130,16 @@ pub async fn create_tenant(db: &Db, slug: &str, name: &str, now: i64) -> Result<
             .returning(tenants::id)
             .get_result(conn)
             .await?;
-        diesel::insert_into(services::table)
+        let service_id: i64 = diesel::insert_into(services::table)
             .values((
                 services::tenant_id.eq(id),
                 services::kind.eq(CARD_PICKUP),
                 services::name.eq("マイナンバーカード受取予約"),
             ))
-            .execute(conn)
+            .returning(services::id)
+            .get_result(conn)
             .await?;
+        conn.ensure_default_in(id, service_id, now).await?;
         Ok(id)
     })
 }

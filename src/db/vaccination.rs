@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::audit::AuditWrites;
+use super::reminders::ReminderWrites as _;
 use super::schema::{services, vaccination_settings};
 use super::slots::MaterialiseWrites;
 use super::tenants::StaffAction;
@@ -138,6 +139,7 @@ pub async fn offer(db: &Db, tenant_id: i64, now: i64) -> Result<i64, DbError> {
                 .execute(conn)
                 .await?;
         }
+        conn.ensure_default_in(tenant_id, service_id, now).await?;
         Ok(service_id)
     })
 }

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod municipality_pages;
 mod path_params;
 pub mod pickup;
+pub mod reminders;
 pub mod session;
 pub mod staff;
 pub mod vaccination;

@@ -19,6 +19,7 @@ mod operator;
 mod outbox_faults;
 mod race;
 mod recipient_fields;
+mod reminders;
 mod resident;
 mod resident_edges;
 mod resident_groups;

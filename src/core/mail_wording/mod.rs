@@ -16,10 +16,13 @@ pub enum MailKind {
     BookingConfirmed,
     BookingChanged,
     BookingCancelled,
+    /// The reminder (issue 13) of a card-pickup visit.
+    Reminder,
     VaccinationVerification,
     VaccinationConfirmed,
     VaccinationChanged,
     VaccinationCancelled,
+    VaccinationReminder,
 }
 
 /// The service a mail belongs to.
@@ -161,6 +164,26 @@ const BOOKING_CANCELLED: &[Placeholder] = &[
     CONTACT,
 ];
 
+const REMINDER: &[Placeholder] = &[
+    TENANT_NAME,
+    p("receipt_number", "受付番号。必ず本文に入れてください", true),
+    DATE,
+    TIME,
+    COUNTER_NAME,
+    COUNTER_ADDRESS,
+    DIRECTIONS,
+    PEOPLE,
+    p(
+        "lookup_url",
+        "予約の照会・変更・取消しのページのURL(パスワードは入りません)。必ず本文に入れてください",
+        true,
+    ),
+    CANCEL_DEADLINE,
+    CANCEL_RULE,
+    CANCEL_DEADLINE_PASSED,
+    CONTACT,
+];
+
 // The vaccination mails: a booking is reached by logging in with the ticket (the マイページ),
 // so they carry the 予約ID and the マイページ's address, and no password.
 const VX_MYPAGE: Placeholder = p(
@@ -251,16 +274,38 @@ const VX_CANCELLED: &[Placeholder] = &[
     VX_CALL_CENTRE,
 ];
 
+const VX_REMINDER: &[Placeholder] = &[
+    TENANT_NAME,
+    p("person_name", "接種を受ける方の氏名(接種券のとおり)", false),
+    p("receipt_number", "予約ID。必ず本文に入れてください", true),
+    VX_DOSE,
+    p("date", "接種日(曜日付き。例: 12月8日(火))", false),
+    p("time", "接種時間(例: 10:00〜10:30)", false),
+    VX_VENUE,
+    p("venue_address", "接種会場の住所", false),
+    p("vaccine", "接種するワクチン(会場の設定)", false),
+    p(
+        "items",
+        "持ち物(接種予約の設定。空欄のこともあります)",
+        false,
+    ),
+    VX_MYPAGE_REQUIRED,
+    VX_CALL_CENTRE_NAME,
+    VX_CALL_CENTRE,
+];
+
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 10] = [
         MailKind::Verification,
         MailKind::BookingConfirmed,
         MailKind::BookingChanged,
         MailKind::BookingCancelled,
+        MailKind::Reminder,
         MailKind::VaccinationVerification,
         MailKind::VaccinationConfirmed,
         MailKind::VaccinationChanged,
         MailKind::VaccinationCancelled,
+        MailKind::VaccinationReminder,
     ];
 
     pub fn service(self) -> MailService {
@@ -268,11 +313,13 @@ impl MailKind {
             MailKind::Verification
             | MailKind::BookingConfirmed
             | MailKind::BookingChanged
-            | MailKind::BookingCancelled => MailService::CardPickup,
+            | MailKind::BookingCancelled
+            | MailKind::Reminder => MailService::CardPickup,
             MailKind::VaccinationVerification
             | MailKind::VaccinationConfirmed
             | MailKind::VaccinationChanged
-            | MailKind::VaccinationCancelled => MailService::Vaccination,
+            | MailKind::VaccinationCancelled
+            | MailKind::VaccinationReminder => MailService::Vaccination,
         }
     }
 
@@ -283,10 +330,12 @@ impl MailKind {
             MailKind::BookingConfirmed => "booking_confirmed",
             MailKind::BookingChanged => "booking_changed",
             MailKind::BookingCancelled => "booking_cancelled",
+            MailKind::Reminder => "reminder",
             MailKind::VaccinationVerification => "vx_verification",
             MailKind::VaccinationConfirmed => "vx_booking_confirmed",
             MailKind::VaccinationChanged => "vx_booking_changed",
             MailKind::VaccinationCancelled => "vx_booking_cancelled",
+            MailKind::VaccinationReminder => "vx_reminder",
         }
     }
 
@@ -304,6 +353,8 @@ impl MailKind {
             MailKind::BookingConfirmed | MailKind::VaccinationConfirmed => "予約完了通知メール",
             MailKind::BookingChanged | MailKind::VaccinationChanged => "予約変更通知メール",
             MailKind::BookingCancelled | MailKind::VaccinationCancelled => "予約取消通知メール",
+            // Seed 003: 「予約日前日に…予約確認メッセージが届きます」.
+            MailKind::Reminder | MailKind::VaccinationReminder => "予約確認のお知らせメール",
         }
     }
 
@@ -318,6 +369,9 @@ impl MailKind {
             }
             MailKind::BookingChanged => "予約の日時を変更したとき(住民・職員のどちらでも)。",
             MailKind::BookingCancelled => "予約を取り消したとき(住民・職員のどちらでも)。",
+            MailKind::Reminder | MailKind::VaccinationReminder => {
+                "「お知らせメール」に設定した日時(はじめは予約日の前日12時)。取り消した予約には送らず、変更した予約には新しい日時で送ります。"
+            }
             MailKind::VaccinationVerification => {
                 "連絡先にメールアドレスを入力して[内容確認へ進む]を押したとき。メールアドレスを確認するページのURLを送ります。"
             }
@@ -338,10 +392,12 @@ impl MailKind {
             MailKind::BookingConfirmed => BOOKING_CONFIRMED,
             MailKind::BookingChanged => BOOKING_CHANGED,
             MailKind::BookingCancelled => BOOKING_CANCELLED,
+            MailKind::Reminder => REMINDER,
             MailKind::VaccinationVerification => VX_VERIFICATION,
             MailKind::VaccinationConfirmed => VX_CONFIRMED,
             MailKind::VaccinationChanged => VX_CHANGED,
             MailKind::VaccinationCancelled => VX_CANCELLED,
+            MailKind::VaccinationReminder => VX_REMINDER,
         }
     }
 

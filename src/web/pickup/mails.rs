@@ -320,6 +320,29 @@ pub fn booking_cancelled_worded(
     Ok((mail, refused))
 }
 
+/// 【予約確認のお知らせメール】 (issue 13) in `wording`: when and where, who, and the lookup
+/// page's address, with no password (only its hash is kept) and no calendar file (the
+/// completion mail brought it).
+pub fn reminder_worded(
+    app: &App,
+    tenant: &Tenant,
+    counter: &Counter,
+    facts: &BookingFacts<'_>,
+    to: &str,
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
+    let ctx = booking_context(app, tenant, counter, facts);
+    render(
+        app,
+        tenant,
+        facts.lang,
+        MailKind::Reminder,
+        &ctx,
+        to,
+        wording,
+    )
+}
+
 /// Which mail about a booking that exists already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AboutBooking {
@@ -328,6 +351,8 @@ pub enum AboutBooking {
     Confirmed,
     Changed,
     Cancelled,
+    /// The reminder (issue 13).
+    Reminder,
 }
 
 /// The mails of `kind` about `booking`, one for each of its addresses (連絡先メールアドレス and
@@ -378,6 +403,7 @@ pub async fn about_booking(
         AboutBooking::Confirmed => MailKind::BookingConfirmed,
         AboutBooking::Changed => MailKind::BookingChanged,
         AboutBooking::Cancelled => MailKind::BookingCancelled,
+        AboutBooking::Reminder => MailKind::Reminder,
     };
     let wording = saved(app, tenant, mail_kind, facts.lang).await?;
     let mut mails = Vec::with_capacity(addresses.len());
@@ -392,6 +418,7 @@ pub async fn about_booking(
             AboutBooking::Cancelled => {
                 booking_cancelled_worded(app, tenant, &counter, &facts, to, &wording)?
             }
+            AboutBooking::Reminder => reminder_worded(app, tenant, &counter, &facts, to, &wording)?,
         };
         mails.push(to_send(tenant, mail_kind, facts.lang, built));
     }

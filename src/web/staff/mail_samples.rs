@@ -121,7 +121,8 @@ pub async fn build(
         MailKind::VaccinationVerification
         | MailKind::VaccinationConfirmed
         | MailKind::VaccinationChanged
-        | MailKind::VaccinationCancelled => unreachable!("built above"),
+        | MailKind::VaccinationCancelled
+        | MailKind::VaccinationReminder => unreachable!("built above"),
         MailKind::BookingConfirmed => {
             mails::booking_confirmed_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
         }
@@ -130,6 +131,13 @@ pub async fn build(
         }
         MailKind::BookingCancelled => {
             mails::booking_cancelled_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
+        }
+        MailKind::Reminder => {
+            let facts = BookingFacts {
+                password: None,
+                ..facts
+            };
+            mails::reminder_worded(app, tenant, counter, &facts, SAMPLE_TO, wording)
         }
     }
 }
@@ -173,11 +181,8 @@ async fn vaccination(
             );
             vx_mails::verification_worded(app, tenant, SAMPLE_TO, &link, expires_at, lang, wording)
         }
-        MailKind::VaccinationConfirmed => vx_mails::completion_worded(
-            app,
-            tenant,
-            &settings,
-            &vx_mails::Facts {
+        MailKind::VaccinationConfirmed | MailKind::VaccinationReminder => {
+            let facts = vx_mails::Facts {
                 receipt_number: SAMPLE_RECEIPT,
                 person_name: person,
                 dose_label: &dose,
@@ -187,11 +192,14 @@ async fn vaccination(
                 venue: &venue,
                 address: &address,
                 vaccine: &vaccine,
-            },
-            SAMPLE_TO,
-            lang,
-            wording,
-        ),
+            };
+            let build = if kind == MailKind::VaccinationReminder {
+                vx_mails::reminder_worded
+            } else {
+                vx_mails::completion_worded
+            };
+            build(app, tenant, &settings, &facts, SAMPLE_TO, lang, wording)
+        }
         MailKind::VaccinationChanged => {
             let before_date = i18n::date_with_weekday(lang, day - Duration::days(2));
             let before_time = i18n::time_range(lang, 14 * 60, 14 * 60 + 30);

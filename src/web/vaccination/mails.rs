@@ -97,6 +97,53 @@ pub fn completion_worded(
     lang: Lang,
     wording: &Wording,
 ) -> Result<(OutgoingMail, Refused), WebError> {
+    about_visit(
+        app,
+        tenant,
+        settings,
+        facts,
+        to,
+        lang,
+        wording,
+        MailKind::VaccinationConfirmed,
+    )
+}
+
+/// 【予約確認のお知らせメール】 (issue 13): the reminder of a booking, with what the completion
+/// mail said of it (where, when, what to bring) and the マイページ to look it up.
+pub fn reminder_worded(
+    app: &App,
+    tenant: &Tenant,
+    settings: &Settings,
+    facts: &Facts<'_>,
+    to: &str,
+    lang: Lang,
+    wording: &Wording,
+) -> Result<(OutgoingMail, Refused), WebError> {
+    about_visit(
+        app,
+        tenant,
+        settings,
+        facts,
+        to,
+        lang,
+        wording,
+        MailKind::VaccinationReminder,
+    )
+}
+
+/// The completion mail and the reminder: the same facts of a visit, in `kind`'s template.
+#[allow(clippy::too_many_arguments)]
+fn about_visit(
+    app: &App,
+    tenant: &Tenant,
+    settings: &Settings,
+    facts: &Facts<'_>,
+    to: &str,
+    lang: Lang,
+    wording: &Wording,
+    kind: MailKind,
+) -> Result<(OutgoingMail, Refused), WebError> {
     let mut ctx = service_context(app, tenant, settings, lang);
     ctx.insert("person_name", facts.person_name);
     ctx.insert(
@@ -112,7 +159,6 @@ pub fn completion_worded(
         "items",
         settings.text(lang, &settings.items_ja, &settings.items_en),
     );
-    let kind = MailKind::VaccinationConfirmed;
     render(app, tenant, lang, kind, &ctx, to, wording)
 }
 
