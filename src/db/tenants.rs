@@ -584,7 +584,7 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
     use super::schema::{
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
         hold_slots, holds, line_links, mail_outbox, mail_templates, notice_imports, notices,
-        opening_templates, recipient_fields, reminders, resident_tickets, slots,
+        opening_templates, recipient_fields, reminder_rules, reminders, resident_tickets, slots,
         vaccination_settings, waitlist_entries, web_sessions,
     };
     db_write!(db, |conn| {
@@ -610,6 +610,10 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         )
         .execute(conn)
         .await?;
+        removed +=
+            diesel::delete(reminder_rules::table.filter(reminder_rules::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
         removed += diesel::delete(
             waitlist_entries::table.filter(waitlist_entries::tenant_id.eq(tenant_id)),
         )
