@@ -57,9 +57,14 @@ test("メールの文面: list, a refused wording, the preview by keyboard, save
     const page = admin.page;
     await page.getByRole("link", { name: "メールの文面" }).click();
     await admin.check("mails");
-    // One table per service the demo offers: card pickup's four mails, vaccination's four.
+    // One table per service the demo offers: card pickup's five mails, vaccination's five
+    // (each with its reminder, 【予約確認のお知らせメール】).
     assert.equal(await page.locator("table").count(), 2);
-    assert.equal(await page.locator("table tbody tr").count(), 8);
+    assert.equal(await page.locator("table tbody tr").count(), 10);
+    assert.equal(
+      await page.getByRole("link", { name: "編集 (ワクチン接種予約の【予約確認のお知らせメール】日本語)" }).count(),
+      1,
+    );
     assert.equal(await page.getByRole("heading", { name: "ワクチン接種予約" }).count(), 1);
     await page.getByRole("link", { name: "編集 (【予約完了通知メール】日本語)" }).click();
     await admin.check("mail-edit");
