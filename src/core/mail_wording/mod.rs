@@ -274,25 +274,8 @@ const VX_CANCELLED: &[Placeholder] = &[
     VX_CALL_CENTRE,
 ];
 
-const VX_REMINDER: &[Placeholder] = &[
-    TENANT_NAME,
-    p("person_name", "接種を受ける方の氏名(接種券のとおり)", false),
-    p("receipt_number", "予約ID。必ず本文に入れてください", true),
-    VX_DOSE,
-    p("date", "接種日(曜日付き。例: 12月8日(火))", false),
-    p("time", "接種時間(例: 10:00〜10:30)", false),
-    VX_VENUE,
-    p("venue_address", "接種会場の住所", false),
-    p("vaccine", "接種するワクチン(会場の設定)", false),
-    p(
-        "items",
-        "持ち物(接種予約の設定。空欄のこともあります)",
-        false,
-    ),
-    VX_MYPAGE_REQUIRED,
-    VX_CALL_CENTRE_NAME,
-    VX_CALL_CENTRE,
-];
+// The reminder says what the completion mail said of the visit (no more, no less).
+const VX_REMINDER: &[Placeholder] = VX_CONFIRMED;
 
 impl MailKind {
     pub const ALL: [MailKind; 10] = [
