@@ -106,6 +106,18 @@ pub fn parse_hhmm(text: &str) -> Option<i32> {
     ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
 }
 
+impl ReminderTime {
+    /// How the console and the audit log say it: 「前日 12:00」, 「当日 08:00」, 「3日前 09:30」.
+    pub fn describe_ja(self) -> String {
+        let day = match self.days_before {
+            0 => "当日".to_string(),
+            1 => "前日".to_string(),
+            n => format!("{n}日前"),
+        };
+        format!("{day} {}", format_hhmm(self.at_min))
+    }
+}
+
 /// 720 → 「12:00」.
 pub fn format_hhmm(at_min: i32) -> String {
     format!("{:02}:{:02}", at_min / 60, at_min % 60)
@@ -117,6 +129,21 @@ mod tests {
     use time::macros::{date, datetime};
 
     const DAY_BEFORE_NOON: ReminderTime = ReminderTime::DEFAULT;
+
+    #[test]
+    fn a_reminder_time_is_said_as_the_console_shows_it() {
+        assert_eq!(DAY_BEFORE_NOON.describe_ja(), "前日 12:00");
+        let same_day = ReminderTime {
+            days_before: 0,
+            at_min: 8 * 60 + 5,
+        };
+        assert_eq!(same_day.describe_ja(), "当日 08:05");
+        let three_days = ReminderTime {
+            days_before: 3,
+            at_min: 9 * 60 + 30,
+        };
+        assert_eq!(three_days.describe_ja(), "3日前 09:30");
+    }
 
     #[test]
     fn the_day_before_at_noon_is_due_at_noon_the_day_before() {

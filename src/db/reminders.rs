@@ -11,9 +11,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use time::Date;
 
+use super::audit::AuditWrites;
 use super::bookings::Booking;
 use super::outbox::{OutboxWrites, OutgoingMail};
 use super::schema::{bookings, reminder_rules, reminders, services};
+use super::tenants::StaffAction;
 use super::{Db, DbError};
 use crate::core::reminders::ReminderTime;
 use crate::{db_read, db_write};
@@ -140,63 +142,153 @@ crate::impl_for_both_backends!(ReminderWrites {
     }
 });
 
-/// Adds a reminder to a service's list; false when the list has that moment already.
+/// A service a reminder list belongs to, as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedService {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+}
+
+/// The services a municipality offers now, card pickup first: whose lists the console shows.
+pub async fn services_of(db: &Db, tenant_id: i64) -> Result<Vec<ListedService>, DbError> {
+    let rows: Vec<(i64, String, String)> = db_read!(db, |conn| {
+        services::table
+            .filter(services::tenant_id.eq(tenant_id))
+            .filter(services::active.eq(true))
+            .order(services::id)
+            .select((services::id, services::kind, services::name))
+            .load(conn)
+            .await
+            .map_err(DbError::from)
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, name)| ListedService { id, kind, name })
+        .collect())
+}
+
+/// The audit action of a change to a reminder list: it is a setting.
+const REMINDER_CHANGE: &str = "settings_change";
+
+/// What became of adding a reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    Added,
+    /// The list has that moment already.
+    AlreadyListed,
+    /// No offered service of this municipality has that id.
+    NoSuchService,
+}
+
+/// Adds a reminder to a service's list, with its audit entry.
 pub async fn add(
     db: &Db,
-    tenant_id: i64,
+    by: &StaffAction,
     service_id: i64,
     time: ReminderTime,
-    now: i64,
-) -> Result<bool, DbError> {
+) -> Result<Added, DbError> {
     db_write!(db, |conn| {
+        let name: Option<String> = services::table
+            .filter(services::id.eq(service_id))
+            .filter(services::tenant_id.eq(by.tenant_id))
+            .filter(services::active.eq(true))
+            .select(services::name)
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(name) = name else {
+            return Ok(Added::NoSuchService);
+        };
         let added = diesel::insert_into(reminder_rules::table)
             .values((
-                reminder_rules::tenant_id.eq(tenant_id),
+                reminder_rules::tenant_id.eq(by.tenant_id),
                 reminder_rules::service_id.eq(service_id),
                 reminder_rules::days_before.eq(time.days_before),
                 reminder_rules::at_min.eq(time.at_min),
                 reminder_rules::active.eq(true),
-                reminder_rules::created_at.eq(now),
+                reminder_rules::created_at.eq(by.now),
             ))
             .on_conflict_do_nothing()
             .execute(conn)
             .await?;
-        Ok(added == 1)
+        if added == 0 {
+            return Ok(Added::AlreadyListed);
+        }
+        let detail = format!("予約確認のお知らせ({name})を追加:{}", time.describe_ja());
+        conn.audit_in(&by.entry(REMINDER_CHANGE, &detail)).await?;
+        Ok(Added::Added)
     })
 }
 
-/// Switches a reminder on or off; false when the municipality has no such reminder.
+/// One reminder of this municipality with its service's name, inside a write transaction.
+macro_rules! rule_and_service {
+    ($conn:expr, $by:expr, $rule_id:expr) => {
+        reminder_rules::table
+            .inner_join(services::table)
+            .filter(reminder_rules::id.eq($rule_id))
+            .filter(reminder_rules::tenant_id.eq($by.tenant_id))
+            .select((
+                reminder_rules::days_before,
+                reminder_rules::at_min,
+                reminder_rules::active,
+                services::name,
+            ))
+            .first::<(i32, i32, bool, String)>($conn)
+            .await
+            .optional()?
+            .map(|(days_before, at_min, active, name)| {
+                (
+                    ReminderTime {
+                        days_before,
+                        at_min,
+                    },
+                    active,
+                    name,
+                )
+            })
+    };
+}
+
+/// Switches a reminder on or off, with its audit entry (none when it already was); false
+/// when the municipality has no such reminder.
 pub async fn set_active(
     db: &Db,
-    tenant_id: i64,
+    by: &StaffAction,
     rule_id: i64,
     active: bool,
 ) -> Result<bool, DbError> {
     db_write!(db, |conn| {
-        let changed = diesel::update(
-            reminder_rules::table
-                .filter(reminder_rules::id.eq(rule_id))
-                .filter(reminder_rules::tenant_id.eq(tenant_id)),
-        )
-        .set(reminder_rules::active.eq(active))
-        .execute(conn)
-        .await?;
-        Ok(changed == 1)
+        let Some((time, was, name)) = rule_and_service!(conn, by, rule_id) else {
+            return Ok(false);
+        };
+        if was != active {
+            diesel::update(reminder_rules::table.filter(reminder_rules::id.eq(rule_id)))
+                .set(reminder_rules::active.eq(active))
+                .execute(conn)
+                .await?;
+            let what = if active { "再開" } else { "停止" };
+            let detail = format!("予約確認のお知らせ({name})を{what}:{}", time.describe_ja());
+            conn.audit_in(&by.entry(REMINDER_CHANGE, &detail)).await?;
+        }
+        Ok(true)
     })
 }
 
-/// Takes a reminder off the list; false when the municipality has no such reminder. The
-/// reminders it sent stay recorded (by moment), so adding it back resends none.
-pub async fn delete(db: &Db, tenant_id: i64, rule_id: i64) -> Result<bool, DbError> {
+/// Takes a reminder off the list, with its audit entry; false when the municipality has no
+/// such reminder. The reminders it sent stay recorded (by moment), so adding it back resends
+/// none.
+pub async fn delete(db: &Db, by: &StaffAction, rule_id: i64) -> Result<bool, DbError> {
     db_write!(db, |conn| {
-        let deleted = diesel::delete(
-            reminder_rules::table
-                .filter(reminder_rules::id.eq(rule_id))
-                .filter(reminder_rules::tenant_id.eq(tenant_id)),
-        )
-        .execute(conn)
-        .await?;
-        Ok(deleted == 1)
+        let Some((time, _, name)) = rule_and_service!(conn, by, rule_id) else {
+            return Ok(false);
+        };
+        diesel::delete(reminder_rules::table.filter(reminder_rules::id.eq(rule_id)))
+            .execute(conn)
+            .await?;
+        let detail = format!("予約確認のお知らせ({name})を削除:{}", time.describe_ja());
+        conn.audit_in(&by.entry(REMINDER_CHANGE, &detail)).await?;
+        Ok(true)
     })
 }
 

@@ -2,9 +2,14 @@
 //! for the booking's present time, to bookings made before that moment; none for a
 //! cancelled booking; a moved booking is reminded of its new time. Two instances run the
 //! job at once and a third starts after them (a restart): each reminder is queued once.
+use axum::http::StatusCode;
+use madoguchi::core::reminders::ReminderTime;
+use madoguchi::db::tenants::{self, CARD_PICKUP, Role};
+use madoguchi::db::{audit, reminders};
 use madoguchi::demo::sample_notices;
 use madoguchi::web::reminders::{RunReport, queue_due};
 
+use crate::common::client::{Client, Page};
 use crate::common::{Backend, TestApp, csrf, selectable_slots, test_settings};
 use crate::on_both_databases;
 use crate::resident::book_at;
@@ -12,7 +17,7 @@ use crate::vaccination::{hold_by_place, logged_in, press_confirm, to_confirm_ver
 
 const REMINDER: &str = "予約確認のお知らせメール";
 
-async fn look_up(app: &TestApp, receipt: &str, password: &str) -> crate::common::client::Client {
+async fn look_up(app: &TestApp, receipt: &str, password: &str) -> Client {
     let mut client = app.client();
     let lookup = client.get("/t/demo/lookup").await;
     client
@@ -152,3 +157,205 @@ async fn reminders_go_out_once_for_the_present_time(backend: Backend) {
     assert_eq!(reminders(app.mails_to("move@example.jp").await).len(), 1);
 }
 on_both_databases!(reminders_go_out_once_for_the_present_time);
+
+async fn add_reminder(
+    admin: &mut Client,
+    token: &str,
+    service: &str,
+    days_before: &str,
+    at: &str,
+) -> Page {
+    admin
+        .post_form(
+            "/t/demo/staff/reminders",
+            &[
+                ("csrf", token),
+                ("service", service),
+                ("days_before", days_before),
+                ("at", at),
+            ],
+        )
+        .await
+}
+
+/// The console's 予約確認のお知らせ page: an admin adds a time (mistakes explained next to the
+/// field), stops and resumes one, deletes one; the job follows the list; each change is in
+/// the audit log; a clerk, another municipality's ids and a post without its token get
+/// nothing.
+async fn the_console_keeps_each_services_reminder_list(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let db = app.db();
+    let tenant = app.demo_tenant().await;
+    let pickup = tenants::service_id(db, tenant.id, CARD_PICKUP)
+        .await
+        .unwrap();
+    let pickup_id = pickup.to_string();
+    let mut admin = app.admin_client().await;
+    let page = admin.get("/t/demo/staff/reminders").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_text("マイナンバーカード受取予約のお知らせ(1件)");
+    page.assert_text("ワクチン接種予約のお知らせ(1件)");
+    page.assert_text("予約日の前日 12:00");
+    let token = csrf(&page.body);
+    // Mistakes are explained next to their fields, and what was typed stays.
+    let refused = add_reminder(&mut admin, &token, &pickup_id, "15", "25:00").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_text("入力内容に誤りがあります");
+    refused.assert_text("0から14までの数字で入力してください");
+    refused.assert_text("時刻は「12:00」のように");
+    assert!(refused.body.contains("value=\"25:00\""));
+    assert!(
+        refused
+            .body
+            .contains(&format!("id=\"add{pickup}-at-error\""))
+    );
+
+    // Two days before at 9:30, typed in full-width digits; then the same again.
+    let added = add_reminder(&mut admin, &token, &pickup_id, "２", "９:３０").await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let page = admin.get(added.location.as_deref().unwrap()).await;
+    page.assert_text("お知らせの送信時刻を追加しました。");
+    page.assert_text("マイナンバーカード受取予約のお知らせ(2件)");
+    page.assert_text("予約日の2日前 09:30");
+    let twice = add_reminder(&mut admin, &token, &pickup_id, "2", "09:30").await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    twice.assert_text("2日前 09:30のお知らせはすでにあります。");
+
+    let listed = reminders::rules_of(db, tenant.id).await.unwrap();
+    let rule = |time: ReminderTime| {
+        listed
+            .iter()
+            .find(|r| r.service_id == pickup && r.time == time)
+            .map(|r| r.id)
+    };
+    let two_days = ReminderTime {
+        days_before: 2,
+        at_min: 9 * 60 + 30,
+    };
+    let two_days_id = rule(two_days).expect("listed");
+    let noon_id = rule(ReminderTime::DEFAULT).expect("listed");
+
+    // The day before at 12:00 is stopped.
+    let stopped = admin
+        .post_form(
+            &format!("/t/demo/staff/reminders/{noon_id}/active"),
+            &[("csrf", token.as_str()), ("active", "0")],
+        )
+        .await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER);
+    let page = admin.get(stopped.location.as_deref().unwrap()).await;
+    page.assert_text("お知らせの送信を停止しました。");
+    page.assert_text("停止中");
+    page.assert_text("再開する (マイナンバーカード受取予約・前日 12:00)");
+
+    // The job follows the list: a booking for 12月3日 gets the 2日前 09:30 one (12月1日
+    // 09:30) and, while it is stopped, not the day-before one.
+    let s = sample_notices();
+    let (receipt, _) = book_at(&app, &[&s[60]], "console@example.jp", "12月3日(木) 10:00").await;
+    app.clock.advance(30 * 60);
+    assert_eq!(queue_due(&app.app).await.unwrap().queued, 1);
+    app.clock.advance(26 * 3600 + 30 * 60); // 12月2日 12:00
+    assert_eq!(queue_due(&app.app).await.unwrap().queued, 0);
+    let got = app.mails_to("console@example.jp").await;
+    let reminded = got.iter().filter(|m| m.subject.contains(REMINDER)).count();
+    assert_eq!(reminded, 1, "{got:?}");
+    assert!(got.iter().any(|m| m.text.contains(&receipt)));
+
+    // Resumed before the visit, it goes out at the next run; deleting the other leaves one.
+    // (A day has passed: the admin logs in again.)
+    let mut admin = app.admin_client().await;
+    let token = csrf(&admin.get("/t/demo/staff/reminders").await.body);
+    let resumed = admin
+        .post_form(
+            &format!("/t/demo/staff/reminders/{noon_id}/active"),
+            &[("csrf", token.as_str()), ("active", "1")],
+        )
+        .await;
+    assert_eq!(resumed.status, StatusCode::SEE_OTHER);
+    assert_eq!(queue_due(&app.app).await.unwrap().queued, 1);
+    let deleted = admin
+        .post_form(
+            &format!("/t/demo/staff/reminders/{two_days_id}/delete"),
+            &[("csrf", token.as_str())],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    let page = admin.get(deleted.location.as_deref().unwrap()).await;
+    page.assert_text("お知らせの送信時刻を削除しました。");
+    page.assert_text("マイナンバーカード受取予約のお知らせ(1件)");
+    assert!(!page.text().contains("2日前 09:30"));
+
+    let audit: Vec<String> = audit::list(db, tenant.id, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "settings_change")
+        .map(|r| r.detail)
+        .collect();
+    for what in [
+        "を追加:2日前 09:30",
+        "を停止:前日 12:00",
+        "を再開:前日 12:00",
+        "を削除:2日前 09:30",
+    ] {
+        assert!(
+            audit
+                .iter()
+                .any(|d| d.starts_with("予約確認のお知らせ(") && d.ends_with(what)),
+            "{what}: {audit:?}"
+        );
+    }
+    assert_eq!(audit.len(), 4, "{audit:?}");
+
+    // Another municipality's reminder and service are not found; nor is the page for a
+    // clerk; a post without its token changes nothing.
+    let other = tenants::create_tenant(db, "othertown", "隣町", 0)
+        .await
+        .unwrap();
+    let other_rule = reminders::rules_of(db, other).await.unwrap()[0].id;
+    let other_service = tenants::service_id(db, other, CARD_PICKUP).await.unwrap();
+    for (path, fields) in [
+        (
+            format!("/t/demo/staff/reminders/{other_rule}/active"),
+            vec![("active", "0")],
+        ),
+        (
+            format!("/t/demo/staff/reminders/{other_rule}/delete"),
+            vec![],
+        ),
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(fields);
+        assert_eq!(
+            admin.post_form(&path, &all).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let foreign = add_reminder(&mut admin, &token, &other_service.to_string(), "3", "10:00").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let no_token = admin
+        .post_form(
+            &format!("/t/demo/staff/reminders/{noon_id}/delete"),
+            &[("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let listed = reminders::rules_of(db, other).await.unwrap();
+    assert!(listed.iter().all(|r| r.active), "{listed:?}");
+    assert_eq!(reminders::rules_of(db, tenant.id).await.unwrap().len(), 2);
+    let mut clerk = app.staff_client("clerk1", Role::Clerk).await;
+    assert_eq!(
+        clerk.get("/t/demo/staff/reminders").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !clerk
+            .get("/t/demo/staff/roster")
+            .await
+            .body
+            .contains("/staff/reminders")
+    );
+}
+on_both_databases!(the_console_keeps_each_services_reminder_list);

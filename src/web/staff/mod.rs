@@ -13,6 +13,7 @@ pub mod mail_samples;
 pub mod mail_wording;
 pub mod pages;
 pub mod phone;
+pub mod reminders;
 pub mod roster;
 pub mod roster_scan;
 pub mod schedule;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(mail::routes())
         .merge(mail_wording::routes())
+        .merge(reminders::routes())
         .merge(vaccination::routes())
 }
 
