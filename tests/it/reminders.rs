@@ -3,13 +3,16 @@
 //! cancelled booking; a moved booking is reminded of its new time. Two instances run the
 //! job at once and a third starts after them (a restart): each reminder is queued once.
 use axum::http::StatusCode;
+use madoguchi::config::MailTransportKind;
 use madoguchi::core::reminders::ReminderTime;
 use madoguchi::db::tenants::{self, CARD_PICKUP, Role};
 use madoguchi::db::{audit, reminders};
 use madoguchi::demo::sample_notices;
+use madoguchi::server::deliver_mail;
 use madoguchi::web::reminders::{RunReport, queue_due};
 
 use crate::common::client::{Client, Page};
+use crate::common::smtp::{FakeSmtp, Mode};
 use crate::common::{Backend, TestApp, csrf, selectable_slots, test_settings};
 use crate::on_both_databases;
 use crate::resident::book_at;
@@ -359,3 +362,67 @@ async fn the_console_keeps_each_services_reminder_list(backend: Backend) {
     );
 }
 on_both_databases!(the_console_keeps_each_services_reminder_list);
+
+/// The relay is down when reminders fall due: the run queues each reminder once, the
+/// outbox keeps it under メール送信状況 (送り直しを待っているメール) and the job does not queue it
+/// again while it waits; once the relay is back each arrives once.
+async fn reminders_queued_during_an_smtp_outage_arrive_once(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let s = sample_notices();
+    book_at(&app, &[&s[70]], "outage1@example.jp", "12月3日(木) 10:00").await;
+    book_at(&app, &[&s[71]], "outage2@example.jp", "12月3日(木) 10:30").await;
+    app.mails().await; // the completion mails, delivered before the outage
+
+    // An instance whose relay refuses every connection.
+    let smtp = FakeSmtp::start(Mode::Refuse421).await;
+    let mut settings = test_settings(app.database_url(), true);
+    settings.mail.transport = MailTransportKind::Smtp;
+    settings.mail.smtp_url = smtp.url();
+    let relayed = madoguchi::server::build_app(settings, app.clock.clone())
+        .await
+        .unwrap();
+    app.clock.advance(27 * 3600); // 12月2日 12:00
+    assert_eq!(queue_due(&relayed).await.unwrap().queued, 2);
+    assert_eq!(deliver_mail(&relayed).await.unwrap(), 0);
+    assert!(smtp.received().is_empty());
+
+    let mut admin = app.admin_client().await;
+    let status = admin.get("/t/demo/staff/mail").await;
+    assert_eq!(status.status, StatusCode::OK);
+    status.assert_text("送り直しを待っているメール");
+    assert_eq!(
+        status.text().matches(REMINDER).count(),
+        2,
+        "{}",
+        status.text()
+    );
+    // Later runs, on either instance, do not queue them again while they wait.
+    app.clock.advance(60);
+    assert_eq!(queue_due(&relayed).await.unwrap().queued, 0);
+    assert_eq!(queue_due(&app.app).await.unwrap().queued, 0);
+
+    smtp.set_mode(Mode::Accept);
+    let mut delivered = 0;
+    for _ in 0..20 {
+        delivered += deliver_mail(&relayed).await.unwrap();
+        if delivered == 2 {
+            break;
+        }
+        app.clock.advance(30);
+    }
+    assert_eq!(delivered, 2);
+    let counts = smtp.count_by_recipient();
+    assert_eq!(counts.get("outage1@example.jp"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("outage2@example.jp"), Some(&1), "{counts:?}");
+    app.clock.advance(3600);
+    assert_eq!(queue_due(&relayed).await.unwrap().queued, 0);
+    assert_eq!(deliver_mail(&relayed).await.unwrap(), 0);
+    assert_eq!(smtp.received().len(), 2);
+    let mut admin = app.admin_client().await;
+    let status = admin.get("/t/demo/staff/mail").await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(!status.text().contains(REMINDER), "{}", status.text());
+}
+on_both_databases!(reminders_queued_during_an_smtp_outage_arrive_once);
