@@ -25,3 +25,5 @@ pub mod mail_wording;
 pub mod ticket_import;
 // Reminders (issue 13): which bookings a reminder is due for.
 pub mod reminders;
+// The cancellation-slot waitlist (issue 13, seed 001).
+pub mod waitlist;

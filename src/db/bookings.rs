@@ -9,6 +9,7 @@ use super::holds::HoldWrites;
 use super::outbox::{OutboxWrites, OutgoingMail};
 use super::schema::{
     booking_people, booking_slots, bookings, counters, hold_slots, holds, notices,
+    waitlist_places, waitlist_registrations,
 };
 use super::slots::SlotWrites;
 use super::{Backend, Db, DbError};
@@ -122,6 +123,16 @@ pub struct NewBooking<'a> {
     pub by_staff: Option<ByStaff<'a>>,
     /// A vaccination booking: the ticket and dose it is for (`None` for card pickup).
     pub ticket: Option<TicketDose<'a>>,
+    /// A booking made from the waitlist (「申し込む」): its registration and the dose chosen.
+    pub waitlist: Option<WaitlistDose>,
+}
+
+/// A waitlist registrant's booking: the registration is marked with it in the same
+/// transaction, so one registration makes one booking however many presses race.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitlistDose {
+    pub registration_id: i64,
+    pub dose_number: i32,
 }
 
 /// What a vaccination booking records beyond the engine's booking.
@@ -234,7 +245,8 @@ pub enum Confirmed {
     HoldExpired,
     /// One of the notices got an active booking meanwhile.
     NoticeAlreadyBooked,
-    /// The ticket's dose is booked already (another tab, another device, a clerk).
+    /// The ticket's dose is booked already (another tab, another device, a clerk); or the
+    /// waitlist registration has its one booking.
     DoseAlreadyBooked,
     /// The random receipt number is taken in this municipality: draw another and retry.
     ReceiptTaken,
@@ -290,7 +302,11 @@ pub async fn confirm(
                 bookings::updated_at.eq(new.now),
                 bookings::timed_at.eq(new.now),
                 bookings::ticket_id.eq(new.ticket.as_ref().map(|t| t.ticket_id)),
-                bookings::dose_number.eq(new.ticket.as_ref().map(|t| t.dose_number)),
+                bookings::dose_number.eq(new
+                    .ticket
+                    .as_ref()
+                    .map(|t| t.dose_number)
+                    .or(new.waitlist.map(|w| w.dose_number))),
                 bookings::terms_version.eq(new.ticket.as_ref().map(|t| t.terms_version)),
                 bookings::booker_name.eq(new.ticket.as_ref().and_then(|t| t.booker_name)),
                 bookings::booker_phone.eq(new.ticket.as_ref().and_then(|t| t.booker_phone)),
@@ -311,6 +327,20 @@ pub async fn confirm(
             }
         };
         conn.attach_slots_in(booking_id, &slot_ids).await?;
+        if let Some(w) = new.waitlist {
+            // Locks the registration: a second press waits here and finds it booked.
+            let marked = diesel::update(
+                waitlist_registrations::table
+                    .find(w.registration_id)
+                    .filter(waitlist_registrations::booking_id.is_null()),
+            )
+            .set(waitlist_registrations::booking_id.eq(booking_id))
+            .execute(conn)
+            .await?;
+            if marked == 0 {
+                return Err(DbError::Conflict("dose already booked"));
+            }
+        }
         for (position, person) in new.people.iter().enumerate() {
             let inserted = diesel::insert_into(booking_people::table)
                 .values((
@@ -548,11 +578,11 @@ crate::impl_for_both_backends!(BookingCancel {
             bookings::cancelled_at.eq(now),
             bookings::updated_at.eq(now),
         ))
-        .returning(bookings::tenant_id)
-        .get_result::<i64>(self)
+        .returning((bookings::tenant_id, bookings::service_id))
+        .get_result::<(i64, i64)>(self)
         .await
         .optional()?;
-        let Some(tenant_id) = updated else {
+        let Some((tenant_id, service_id)) = updated else {
             return Ok(false);
         };
         let slot_ids: Vec<i64> = booking_slots::table
@@ -561,6 +591,21 @@ crate::impl_for_both_backends!(BookingCancel {
             .load(self)
             .await?;
         self.release_places_in(&slot_ids).await?;
+        // The freed places are the waitlist's (seed 001's キャンセル枠): its next notice lists
+        // them while they stay free. One place in each slot of the run.
+        for slot_id in &slot_ids {
+            diesel::insert_into(waitlist_places::table)
+                .values((
+                    waitlist_places::tenant_id.eq(tenant_id),
+                    waitlist_places::service_id.eq(service_id),
+                    waitlist_places::slot_id.eq(*slot_id),
+                    waitlist_places::places.eq(1),
+                    waitlist_places::source.eq("cancel"),
+                    waitlist_places::created_at.eq(now),
+                ))
+                .execute(self)
+                .await?;
+        }
         diesel::update(booking_people::table.filter(booking_people::booking_id.eq(booking_id)))
             .set((
                 booking_people::active.eq(false),

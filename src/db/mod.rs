@@ -31,6 +31,7 @@ pub mod tickets;
 pub mod vaccination;
 pub mod venues;
 pub mod verifications;
+pub mod waitlist;
 
 use std::sync::Arc;
 

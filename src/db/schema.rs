@@ -316,16 +316,51 @@ diesel::table! {
 }
 
 diesel::table! {
-    waitlist_entries (id) {
+    waitlist_registrations (id) {
         id -> BigInt,
         tenant_id -> BigInt,
         service_id -> BigInt,
-        email -> Nullable<Text>,
-        line_link_id -> Nullable<BigInt>,
+        email -> Text,
+        name -> Text,
+        birthdate -> Date,
+        phone -> Text,
+        dose_number -> Integer,
+        notify -> Bool,
         booking_id -> Nullable<BigInt>,
-        kind -> Text,
-        active -> Bool,
+        lang -> Text,
         created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    waitlist_places (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        service_id -> BigInt,
+        slot_id -> BigInt,
+        places -> Integer,
+        source -> Text,
+        staff_user_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    waitlist_notices (id) {
+        id -> BigInt,
+        registration_id -> BigInt,
+        notice_at -> BigInt,
+        queued_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    waitlist_notice_times (id) {
+        id -> BigInt,
+        tenant_id -> BigInt,
+        service_id -> BigInt,
+        at_min -> Integer,
     }
 }
 
@@ -425,11 +460,11 @@ diesel::joinable!(resident_tickets -> tenants (tenant_id));
 
 diesel::joinable!(resident_tickets -> services (service_id));
 
-diesel::joinable!(waitlist_entries -> tenants (tenant_id));
+diesel::joinable!(waitlist_registrations -> services (service_id));
+diesel::joinable!(waitlist_registrations -> bookings (booking_id));
+diesel::joinable!(waitlist_places -> slots (slot_id));
+diesel::joinable!(waitlist_notices -> waitlist_registrations (registration_id));
 
-diesel::joinable!(waitlist_entries -> services (service_id));
-
-diesel::joinable!(waitlist_entries -> bookings (booking_id));
 
 diesel::joinable!(line_links -> tenants (tenant_id));
 
@@ -460,7 +495,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     auth_failures,
     resident_tickets,
-    waitlist_entries,
+    waitlist_notice_times,
+    waitlist_notices,
+    waitlist_places,
+    waitlist_registrations,
     line_links,
     reminders,
     reminder_rules,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::schema::{
     booking_slots, closures, counters, hold_slots, holds, opening_templates, services, slots,
-    tenants, vaccination_settings,
+    tenants, vaccination_settings, waitlist_places,
 };
 use super::{Db, DbError};
 use crate::core::schedule::{
@@ -231,6 +231,27 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             .collect();
         let mut planned = schedule::planned_slots(&templates, &closures, &rules, today, horizon);
         planned.retain(|p| p.key.day <= last_of(p.key.service_id) || taken_beyond.contains(&p.key));
+        // The キャンセル枠 a venue posted for the waitlist (issue 13) are places on top of the
+        // timetable's: the plan keeps them, or the next run would take them away again.
+        let posted: Vec<(i64, i32)> = waitlist_places::table
+            .filter(waitlist_places::tenant_id.eq(tenant_id))
+            .filter(waitlist_places::source.eq("venue"))
+            .select((waitlist_places::slot_id, waitlist_places::places))
+            .load(self)
+            .await?;
+        if !posted.is_empty() {
+            let mut extra: std::collections::HashMap<SlotKey, i32> = Default::default();
+            for (slot_id, places) in posted {
+                if let Some(slot) = existing.iter().find(|s| s.id == slot_id) {
+                    *extra.entry(slot.key).or_default() += places;
+                }
+            }
+            for p in &mut planned {
+                if let Some(more) = extra.get(&p.key) {
+                    p.capacity += more;
+                }
+            }
+        }
         Ok(schedule::reconcile(&planned, &existing).with_closure_reasons(&closures, &rules))
     }
 

@@ -585,7 +585,8 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         audit_log, booking_people, booking_slots, bookings, closures, email_verifications,
         hold_slots, holds, line_links, mail_outbox, mail_templates, notice_imports, notices,
         opening_templates, recipient_fields, reminder_rules, reminders, resident_tickets, slots,
-        vaccination_settings, waitlist_entries, web_sessions,
+        vaccination_settings, waitlist_notice_times, waitlist_notices, waitlist_places,
+        waitlist_registrations, web_sessions,
     };
     db_write!(db, |conn| {
         let tenant_bookings = || {
@@ -614,8 +615,29 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
             diesel::delete(reminder_rules::table.filter(reminder_rules::tenant_id.eq(tenant_id)))
                 .execute(conn)
                 .await?;
+        let tenant_registrations = || {
+            waitlist_registrations::table
+                .filter(waitlist_registrations::tenant_id.eq(tenant_id))
+                .select(waitlist_registrations::id)
+        };
         removed += diesel::delete(
-            waitlist_entries::table.filter(waitlist_entries::tenant_id.eq(tenant_id)),
+            waitlist_notices::table
+                .filter(waitlist_notices::registration_id.eq_any(tenant_registrations())),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(
+            waitlist_registrations::table.filter(waitlist_registrations::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(
+            waitlist_places::table.filter(waitlist_places::tenant_id.eq(tenant_id)),
+        )
+        .execute(conn)
+        .await?;
+        removed += diesel::delete(
+            waitlist_notice_times::table.filter(waitlist_notice_times::tenant_id.eq(tenant_id)),
         )
         .execute(conn)
         .await?;

@@ -5,6 +5,7 @@ use diesel_async::RunQueryDsl;
 
 use super::audit::AuditWrites;
 use super::reminders::ReminderWrites as _;
+use super::waitlist::WaitlistWrites as _;
 use super::schema::{services, vaccination_settings};
 use super::slots::MaterialiseWrites;
 use super::tenants::StaffAction;
@@ -140,6 +141,7 @@ pub async fn offer(db: &Db, tenant_id: i64, now: i64) -> Result<i64, DbError> {
                 .await?;
         }
         conn.ensure_default_in(tenant_id, service_id, now).await?;
+        conn.ensure_notice_times_in(tenant_id, service_id).await?;
         Ok(service_id)
     })
 }

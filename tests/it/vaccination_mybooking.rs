@@ -106,6 +106,7 @@ pub async fn book(
                 booker_phone: Some("080-0000-1111"),
                 wants_earlier: true,
             }),
+            waitlist: None,
         },
         &[],
     )

@@ -368,6 +368,7 @@ pub(crate) async fn book_ticket(app: &TestApp, venue: i64, day: Date, number: &s
                 booker_phone: None,
                 wants_earlier: false,
             }),
+            waitlist: None,
         },
         &[],
     )

@@ -238,6 +238,7 @@ async fn core_once(
             now,
             by_staff: None,
             ticket: None,
+            waitlist: None,
         },
         std::slice::from_ref(&mail),
     )

@@ -219,6 +219,7 @@ pub async fn submit(
                     booker_phone: checked.booker.as_ref().map(|b| b.1.as_str()),
                     wants_earlier: checked.wants_earlier,
                 }),
+                waitlist: None,
             },
             &outgoing,
         )

@@ -214,6 +214,7 @@ pub async fn book(
                 now: app.clock.now_unix(),
                 by_staff: None,
                 ticket: None,
+                waitlist: None,
             },
             &mails,
         )

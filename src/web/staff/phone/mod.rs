@@ -741,6 +741,7 @@ pub async fn book(
                     detail: &detail,
                 }),
                 ticket: None,
+                waitlist: None,
             },
             &mail,
         )

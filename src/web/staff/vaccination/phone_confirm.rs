@@ -409,6 +409,7 @@ pub async fn book(
                     booker_phone: checked.booker_phone.as_deref(),
                     wants_earlier: contact.wants_earlier,
                 }),
+                waitlist: None,
             },
             &completion_mail,
         )
