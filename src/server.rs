@@ -133,6 +133,12 @@ pub async fn run_background_jobs(app: AppState) {
                     Ok(report) => tracing::info!(queued = report.queued, "reminders queued"),
                     Err(e) => tracing::warn!(error = ?e, "queueing reminders failed; will retry"),
                 }
+                // 空き枠のお知らせ at the set times, on the same minute's tick.
+                match crate::web::waitlist::notices::send_due(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(queued = n, "waitlist notices queued"),
+                    Err(e) => tracing::warn!(error = ?e, "queueing waitlist notices failed; will retry"),
+                }
             }
             _ = retention.tick() => {
                 match purge_personal_data(&app).await {

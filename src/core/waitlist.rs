@@ -95,10 +95,13 @@ pub struct FreedPlace {
     pub free: i32,
 }
 
-/// The places a notice (or the 空き枠 page) lists: still free, and starting after `bookable_from`
-/// (the booking cut-off), soonest first; each slot once.
-pub fn listed(mut places: Vec<FreedPlace>, bookable_from: PrimitiveDateTime) -> Vec<FreedPlace> {
-    places.retain(|p| p.free > 0 && p.starts >= bookable_from);
+/// The places a notice (or the 空き枠 page) lists: still free, and still `bookable` (the
+/// booking cut-off of their start), soonest first; each slot once.
+pub fn listed(
+    mut places: Vec<FreedPlace>,
+    bookable: impl Fn(PrimitiveDateTime) -> bool,
+) -> Vec<FreedPlace> {
+    places.retain(|p| p.free > 0 && bookable(p.starts));
     places.sort_by_key(|p| (p.starts, p.slot_id));
     places.dedup_by_key(|p| p.slot_id);
     places
@@ -137,7 +140,10 @@ mod tests {
             parse_notice_times("9:00、12:00，18:00"),
             Ok(vec![540, 720, 1080])
         );
-        assert_eq!(parse_notice_times("１８:００ 9:00 9:00"), Ok(vec![540, 1080]));
+        assert_eq!(
+            parse_notice_times("１８:００ 9:00 9:00"),
+            Ok(vec![540, 1080])
+        );
         assert_eq!(parse_notice_times("  "), Err(TimesProblem::Empty));
         assert_eq!(
             parse_notice_times("8:00,9:00,10:00,11:00"),
@@ -197,7 +203,7 @@ mod tests {
                 place(2, datetime!(2026-12-03 09:00), 0),
                 place(4, datetime!(2026-12-02 09:30), 1),
             ],
-            datetime!(2026-12-02 10:00),
+            |starts| starts >= datetime!(2026-12-02 10:00),
         );
         assert_eq!(
             got.iter().map(|p| p.slot_id).collect::<Vec<_>>(),

@@ -8,8 +8,8 @@ use super::audit::{AuditEntry, AuditWrites};
 use super::holds::HoldWrites;
 use super::outbox::{OutboxWrites, OutgoingMail};
 use super::schema::{
-    booking_people, booking_slots, bookings, counters, hold_slots, holds, notices,
-    waitlist_places, waitlist_registrations,
+    booking_people, booking_slots, bookings, counters, hold_slots, holds, notices, waitlist_places,
+    waitlist_registrations,
 };
 use super::slots::SlotWrites;
 use super::{Backend, Db, DbError};

@@ -465,7 +465,6 @@ diesel::joinable!(waitlist_registrations -> bookings (booking_id));
 diesel::joinable!(waitlist_places -> slots (slot_id));
 diesel::joinable!(waitlist_notices -> waitlist_registrations (registration_id));
 
-
 diesel::joinable!(line_links -> tenants (tenant_id));
 
 diesel::joinable!(line_links -> resident_tickets (resident_ticket_id));

@@ -631,11 +631,10 @@ pub async fn remove_tenant(db: &Db, tenant_id: i64) -> Result<usize, DbError> {
         )
         .execute(conn)
         .await?;
-        removed += diesel::delete(
-            waitlist_places::table.filter(waitlist_places::tenant_id.eq(tenant_id)),
-        )
-        .execute(conn)
-        .await?;
+        removed +=
+            diesel::delete(waitlist_places::table.filter(waitlist_places::tenant_id.eq(tenant_id)))
+                .execute(conn)
+                .await?;
         removed += diesel::delete(
             waitlist_notice_times::table.filter(waitlist_notice_times::tenant_id.eq(tenant_id)),
         )

@@ -5,10 +5,10 @@ use diesel_async::RunQueryDsl;
 
 use super::audit::AuditWrites;
 use super::reminders::ReminderWrites as _;
-use super::waitlist::WaitlistWrites as _;
 use super::schema::{services, vaccination_settings};
 use super::slots::MaterialiseWrites;
 use super::tenants::StaffAction;
+use super::waitlist::WaitlistWrites as _;
 use super::{Db, DbError};
 use crate::core::availability::MarkThresholds;
 use crate::core::deadline::Cutoff;

@@ -48,11 +48,7 @@ pub struct RegistrationFields {
 }
 
 /// The registrations made from `email`, oldest first.
-pub async fn of_email(
-    db: &Db,
-    tenant_id: i64,
-    email: &str,
-) -> Result<Vec<Registration>, DbError> {
+pub async fn of_email(db: &Db, tenant_id: i64, email: &str) -> Result<Vec<Registration>, DbError> {
     db_read!(db, |conn| {
         Ok(waitlist_registrations::table
             .filter(waitlist_registrations::tenant_id.eq(tenant_id))
@@ -355,7 +351,10 @@ pub async fn recipients(
             .inner_join(waitlist_registrations::table)
             .filter(waitlist_registrations::service_id.eq(service_id))
             .filter(waitlist_notices::notice_at.ge(since))
-            .select((waitlist_notices::registration_id, waitlist_notices::notice_at))
+            .select((
+                waitlist_notices::registration_id,
+                waitlist_notices::notice_at,
+            ))
             .load(conn)
             .await?;
         Ok::<_, DbError>((registrations, sent))
@@ -375,7 +374,8 @@ pub async fn recipients(
 
 /// Records the notice of `notice_at` for the registrant and queues its mail, in one
 /// transaction; false (and nothing queued) when another instance recorded it first, or the
-/// registrant booked, opted out or was deleted meanwhile.
+/// registrant booked, opted out or was deleted meanwhile. A family registered from one
+/// address gets one mail per set time: the first of them to be recorded queues it.
 pub async fn queue_notice(
     db: &Db,
     registration_id: i64,
@@ -384,22 +384,45 @@ pub async fn queue_notice(
     now: i64,
 ) -> Result<bool, DbError> {
     db_write!(db, |conn| {
-        // Locks the registration row (a no-op write), so a 申し込む or a 修正 in flight is
-        // waited for and seen.
-        let still_waiting = diesel::update(
-            waitlist_registrations::table
-                .find(registration_id)
-                .filter(waitlist_registrations::notify.eq(true))
-                .filter(waitlist_registrations::booking_id.is_null()),
-        )
-        .set(waitlist_registrations::id.eq(registration_id))
-        .returning(waitlist_registrations::tenant_id)
-        .get_result::<i64>(conn)
-        .await
-        .optional()?;
-        let Some(tenant_id) = still_waiting else {
+        let Some((tenant_id, email)) = waitlist_registrations::table
+            .find(registration_id)
+            .select((
+                waitlist_registrations::tenant_id,
+                waitlist_registrations::email,
+            ))
+            .first::<(i64, String)>(conn)
+            .await
+            .optional()?
+        else {
             return Ok(false);
         };
+        // Locks the family's rows (a no-op write): a 申し込む, a 修正 or the same notice for
+        // another of them, in flight on another instance, is waited for and seen.
+        let family: Vec<i64> = diesel::update(
+            waitlist_registrations::table
+                .filter(waitlist_registrations::tenant_id.eq(tenant_id))
+                .filter(waitlist_registrations::email.eq(&email)),
+        )
+        .set(waitlist_registrations::email.eq(&email))
+        .returning(waitlist_registrations::id)
+        .get_results(conn)
+        .await?;
+        let still_waiting: i64 = waitlist_registrations::table
+            .find(registration_id)
+            .filter(waitlist_registrations::notify.eq(true))
+            .filter(waitlist_registrations::booking_id.is_null())
+            .count()
+            .get_result(conn)
+            .await?;
+        if still_waiting == 0 {
+            return Ok(false);
+        }
+        let mailed: i64 = waitlist_notices::table
+            .filter(waitlist_notices::registration_id.eq_any(&family))
+            .filter(waitlist_notices::notice_at.eq(notice_at))
+            .count()
+            .get_result(conn)
+            .await?;
         let recorded = diesel::insert_into(waitlist_notices::table)
             .values((
                 waitlist_notices::registration_id.eq(registration_id),
@@ -412,8 +435,10 @@ pub async fn queue_notice(
         if recorded == 0 {
             return Ok(false);
         }
-        conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
-        Ok(true)
+        if mailed == 0 {
+            conn.enqueue_mail_in(Some(tenant_id), mail, now).await?;
+        }
+        Ok(mailed == 0)
     })
 }
 

@@ -16,6 +16,7 @@ pub mod reminders;
 pub mod session;
 pub mod staff;
 pub mod vaccination;
+pub mod waitlist;
 pub mod worded_mails;
 
 use std::time::Duration;
@@ -98,6 +99,7 @@ pub fn router(app: AppState) -> Router {
         .route("/static/{*path}", get(home::static_file))
         .merge(staff::routes())
         .merge(vaccination::routes())
+        .merge(waitlist::routes())
         .route("/dev/samples", get(dev::samples))
         .route("/dev/mailbox", get(dev_mailbox::list))
         .route("/dev/mailbox/{id}", get(dev_mailbox::show))

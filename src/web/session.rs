@@ -106,6 +106,10 @@ pub struct ResidentData {
     /// being made (see `web::vaccination::visit`).
     #[serde(default)]
     pub vaccination: Option<crate::web::vaccination::Visit>,
+    /// The waitlist's checked address (`web::waitlist`): its registrations are reached
+    /// with it, never by an id alone.
+    #[serde(default)]
+    pub waitlist_email: Option<String>,
 }
 
 pub struct ResidentSession {

@@ -42,3 +42,4 @@ mod vaccination_staff;
 mod vaccination_tickets;
 mod vaccination_venues;
 mod waiting_room;
+mod waitlist;
