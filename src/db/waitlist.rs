@@ -607,3 +607,25 @@ pub async fn services_with_waitlist(db: &Db) -> Result<Vec<(i64, i64)>, DbError>
             .await?)
     })
 }
+
+/// The open slot of the service at `venue_id` starting at `day` `start_min`.
+pub async fn slot_at(
+    db: &Db,
+    service_id: i64,
+    venue_id: i64,
+    day: Date,
+    start_min: i32,
+) -> Result<Option<i64>, DbError> {
+    db_read!(db, |conn| {
+        Ok(slots::table
+            .filter(slots::service_id.eq(service_id))
+            .filter(slots::counter_id.eq(venue_id))
+            .filter(slots::day.eq(day))
+            .filter(slots::start_min.eq(start_min))
+            .filter(slots::closed.eq(false))
+            .select(slots::id)
+            .first(conn)
+            .await
+            .optional()?)
+    })
+}

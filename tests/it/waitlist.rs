@@ -335,3 +335,176 @@ async fn the_waitlist_from_registration_to_booking(backend: Backend) {
     assert_eq!(stranger.get(&taro).await.status, StatusCode::NOT_FOUND);
 }
 on_both_databases!(the_waitlist_from_registration_to_booking);
+
+/// The console's キャンセル待ち: a clerk posts a venue's キャンセル枠 (mistakes explained
+/// beside the fields), the slot plan keeps the added place, the waitlist is told at the set
+/// time (saved by an admin; a clerk may not), and the キャンセルリスト shows the 希望者 with
+/// phone and birthdate.
+async fn a_venues_cancellation_places_reach_the_waitlist(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else {
+        return;
+    };
+    let tenant = app.demo_tenant().await;
+    let clinic = venues::active(app.db(), tenant.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.venue_kind == "clinic")
+        .unwrap();
+    let mut resident = checked(&app, "posted@example.jp").await;
+    register(&mut resident, &person("相模 花子", "0467001122")).await;
+
+    let mut clerk = app
+        .staff_client("clerk1", madoguchi::db::tenants::Role::Clerk)
+        .await;
+    let page = clerk.get("/t/demo/staff/vaccination/waitlist").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    page.assert_text("キャンセル待ちに登録している方は1人です");
+    assert!(
+        !page.text().contains("空き枠のお知らせの時刻"),
+        "admins only"
+    );
+    let token = csrf(&page.body);
+    let clinic_id = clinic.id.to_string();
+    let post = |day: &'static str, at: &'static str, places: &'static str| {
+        let (token, clinic_id, mut clerk) = (token.clone(), clinic_id.clone(), clerk.clone());
+        async move {
+            clerk
+                .post_form(
+                    "/t/demo/staff/vaccination/waitlist/places",
+                    &[
+                        ("csrf", token.as_str()),
+                        ("venue", clinic_id.as_str()),
+                        ("day", day),
+                        ("at", at),
+                        ("places", places),
+                    ],
+                )
+                .await
+        }
+    };
+    let refused = post("2026-12-40", "25:00", "0").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_text("日付は「2026-12-03」のように入力してください。");
+    refused.assert_text("時刻は「14:00」のように入力してください。");
+    let no_slot = post("2026-12-09", "09:00", "2").await;
+    assert_eq!(no_slot.status, StatusCode::UNPROCESSABLE_ENTITY);
+    no_slot.assert_text("その会場・日時の接種枠がありません");
+    // The clinic's 12月9日(水) 14:00: one place by the timetable, two more posted.
+    let posted = post("2026-12-09", "14:00", "２").await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.text());
+    let slot = madoguchi::db::waitlist::slot_at(
+        app.db(),
+        madoguchi::db::vaccination::settings(app.db(), tenant.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .service_id,
+        clinic.id,
+        time::macros::date!(2026 - 12 - 09),
+        14 * 60,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    madoguchi::db::slots::materialise(app.db(), tenant.id, app.clock.today())
+        .await
+        .unwrap();
+    let kept = madoguchi::db::slots::find(app.db(), slot)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.capacity, 3, "the plan keeps the posted places");
+
+    // A clerk may not change the set times; an admin may (and it is audited).
+    let times = clerk
+        .post_form(
+            "/t/demo/staff/vaccination/waitlist/times",
+            &[("csrf", token.as_str()), ("times", "10:00")],
+        )
+        .await;
+    assert_eq!(times.status, StatusCode::NOT_FOUND);
+    let mut admin = app.admin_client().await;
+    let page = admin.get("/t/demo/staff/vaccination/waitlist").await;
+    assert!(page.body.contains("value=\"09:00、12:00、18:00\""));
+    let admin_token = csrf(&page.body);
+    let bad = admin
+        .post_form(
+            "/t/demo/staff/vaccination/waitlist/times",
+            &[
+                ("csrf", admin_token.as_str()),
+                ("times", "8:00,9:00,10:00,11:00"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_text("お知らせは1日3回までです。");
+    let saved = admin
+        .post_form(
+            "/t/demo/staff/vaccination/waitlist/times",
+            &[("csrf", admin_token.as_str()), ("times", "9:30、１７:００")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    // 09:00 is no set time any more; 09:30 is.
+    assert_eq!(send_due(&app.app).await.unwrap(), 0);
+    app.clock.advance(30 * 60);
+    assert_eq!(send_due(&app.app).await.unwrap(), 1);
+    let notice = app
+        .mails_to("posted@example.jp")
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains(NOTICE))
+        .expect("the notice");
+    assert!(notice.text.contains("12月9日(水)"), "{}", notice.text);
+    assert!(notice.text.contains("空き3人"), "{}", notice.text);
+
+    // She applies; the キャンセルリスト shows her to the clinic.
+    let places = resident.get("/t/demo/waitlist/places").await;
+    let slot_field = crate::common::value_after(&places.body, "name=\"slot\"", "value").unwrap();
+    let who = crate::common::value_after(&places.body, "name=\"person\"", "value").unwrap();
+    let booked = resident
+        .post_form(
+            "/t/demo/waitlist/apply",
+            &[
+                ("csrf", &csrf(&places.body)),
+                ("slot", &slot_field),
+                ("person", &who),
+                ("dose", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(booked.location.as_deref(), Some("/t/demo/waitlist/me"));
+    // (Half an hour has passed: the console's idle timeout asks for the login again.)
+    let mut admin = app.admin_client().await;
+    let list = admin.get("/t/demo/staff/vaccination/waitlist").await;
+    assert_eq!(
+        list.headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    list.assert_text("相模 花子");
+    list.assert_text("1972年9月15日");
+    list.assert_text("0467001122");
+    list.assert_text("予約済み");
+    let audit: Vec<String> = madoguchi::db::audit::list(app.db(), tenant.id, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.detail)
+        .collect();
+    assert!(
+        audit
+            .iter()
+            .any(|d| d.starts_with("キャンセル枠を登録:") && d.ends_with("2人分")),
+        "{audit:?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|d| d == "空き枠のお知らせの時刻 09:00、12:00、18:00→09:30、17:00"),
+        "{audit:?}"
+    );
+}
+on_both_databases!(a_venues_cancellation_places_reach_the_waitlist);

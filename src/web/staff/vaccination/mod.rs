@@ -5,6 +5,8 @@ pub mod booking;
 pub mod phone;
 pub mod phone_confirm;
 pub mod roster;
+// キャンセル待ち (issue 13, seed 001).
+pub mod waitlist;
 
 use axum::Router;
 use axum_extra::extract::CookieJar;
@@ -34,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         // 接種券 (issue 12, tickets)
         .merge(tickets::routes())
         .merge(ticket_import::routes())
+        .merge(waitlist::routes())
 }
 
 /// Routes that take large uploads, merged outside the general body limit (web::router).
