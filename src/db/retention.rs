@@ -7,6 +7,10 @@
 //! status and source, for the municipality's statistics. Mails in the outbox carry the same
 //! data (and the receipt password), so sent and failed ones go after the same period.
 //!
+//! A waitlist registration (name, birthdate, phone) goes with its booking's period: it is
+//! deleted `days_after_visit` days after the visit it booked, with the record of its notices;
+//! the freed places of days gone by go too (they name no one, but are no use).
+//!
 //! Verification links, holds and browser sessions are deleted once they have expired (a
 //! day later, so that a resident who opens an expired link still reads "expired" rather
 //! than "unknown" for a while).
@@ -18,7 +22,8 @@ use diesel_async::RunQueryDsl;
 use time::Date;
 
 use super::schema::{
-    booking_people, bookings, email_verifications, hold_slots, holds, mail_outbox, web_sessions,
+    booking_people, bookings, email_verifications, hold_slots, holds, mail_outbox,
+    waitlist_notices, waitlist_places, waitlist_registrations, web_sessions,
 };
 use super::{Db, DbError};
 use crate::db_write;
@@ -40,6 +45,7 @@ pub struct PurgeReport {
     pub verifications_deleted: usize,
     pub holds_deleted: usize,
     pub sessions_deleted: usize,
+    pub waitlist_registrations_deleted: usize,
 }
 
 impl PurgeReport {
@@ -115,6 +121,39 @@ pub async fn purge(
             .execute(conn)
             .await?;
         Ok((mails, verifications, holds_deleted, sessions))
+    })?;
+    report.waitlist_registrations_deleted = db_write!(db, |conn| {
+        let visited = || {
+            waitlist_registrations::table
+                .inner_join(bookings::table)
+                .filter(bookings::day.le(last_day))
+                .select(waitlist_registrations::id)
+        };
+        let ids: Vec<i64> = visited().load(conn).await?;
+        if !ids.is_empty() {
+            diesel::delete(
+                waitlist_notices::table.filter(waitlist_notices::registration_id.eq_any(&ids)),
+            )
+            .execute(conn)
+            .await?;
+        }
+        let deleted = diesel::delete(
+            waitlist_registrations::table.filter(waitlist_registrations::id.eq_any(&ids)),
+        )
+        .execute(conn)
+        .await?;
+        diesel::delete(
+            waitlist_places::table.filter(
+                waitlist_places::slot_id.eq_any(
+                    super::schema::slots::table
+                        .filter(super::schema::slots::day.lt(today))
+                        .select(super::schema::slots::id),
+                ),
+            ),
+        )
+        .execute(conn)
+        .await?;
+        Ok::<_, DbError>(deleted)
     })?;
     report.mails_deleted = mails;
     report.verifications_deleted = verifications;

@@ -296,6 +296,10 @@ crate::impl_for_both_backends!(MaterialiseWrites {
             diesel::delete(booking_slots::table.filter(booking_slots::slot_id.eq_any(free())))
                 .execute(self)
                 .await?;
+            // A slot the timetable no longer has is no place for the waitlist either.
+            diesel::delete(waitlist_places::table.filter(waitlist_places::slot_id.eq_any(free())))
+                .execute(self)
+                .await?;
             report.deleted += diesel::delete(
                 slots::table
                     .filter(slots::id.eq_any(chunk))

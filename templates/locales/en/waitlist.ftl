@@ -88,3 +88,4 @@ wl-apply-choose = Choose the person and the dose, then press "Apply".
 wl-apply-taken = Sorry, this place has just been taken. Please choose another.
 wl-apply-booked-already = This person has booked through the waitlist already. Each person can book once.
 wl-booked = Booked. We have sent you the confirmation mail.
+home-waitlist = Cancellation waitlist (free-place notices)
