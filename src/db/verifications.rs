@@ -59,6 +59,18 @@ pub enum Consumed {
     Unknown,
 }
 
+impl Consumed {
+    /// What the link's page shows: "valid", "expired", "used" or "unknown".
+    pub fn state(&self) -> &'static str {
+        match self {
+            Consumed::Valid(_) => "valid",
+            Consumed::Expired => "expired",
+            Consumed::AlreadyUsed => "used",
+            Consumed::Unknown => "unknown",
+        }
+    }
+}
+
 /// Uses the link once: the first request that presents it wins, any later one is told it
 /// was used.
 pub async fn consume(

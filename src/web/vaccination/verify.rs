@@ -210,15 +210,6 @@ fn render_link(
         .into_response())
 }
 
-fn state_of(c: &Consumed) -> &'static str {
-    match c {
-        Consumed::Valid(_) => "valid",
-        Consumed::Expired => "expired",
-        Consumed::AlreadyUsed => "used",
-        Consumed::Unknown => "unknown",
-    }
-}
-
 /// The link in the mail: a button, so following the link alone uses nothing.
 pub async fn link(
     State(app): State<AppState>,
@@ -228,7 +219,7 @@ pub async fn link(
     let (tenant, settings) = load_service(&app, &slug).await?;
     let hash = app.secrets.keyed_hash("verification", &token);
     let state = verifications::peek(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
-    render_link(&app, &tenant, &settings, jar, state_of(&state))
+    render_link(&app, &tenant, &settings, jar, state.state())
 }
 
 /// 「メールアドレスを確認する」: uses the link once; in the browser that is booking, straight
@@ -244,7 +235,7 @@ pub async fn link_submit(
     let hash = app.secrets.keyed_hash("verification", &token);
     let consumed = verifications::consume(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
     let Consumed::Valid(v) = consumed else {
-        return render_link(&app, &tenant, &settings, jar, state_of(&consumed));
+        return render_link(&app, &tenant, &settings, jar, consumed.state());
     };
     if let Some(mut s) = session::load(&app, &jar, tenant.id).await?
         && let Some(draft) = s.data.vaccination.as_mut().and_then(|vx| vx.draft.as_mut())

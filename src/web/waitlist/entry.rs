@@ -148,15 +148,6 @@ fn render_link(
     Ok((status, jar, render(app, "waitlist/link.html", &ctx)?).into_response())
 }
 
-fn state_of(c: &Consumed) -> &'static str {
-    match c {
-        Consumed::Valid(_) => "valid",
-        Consumed::Expired => "expired",
-        Consumed::AlreadyUsed => "used",
-        Consumed::Unknown => "unknown",
-    }
-}
-
 /// The link in the mail: a button, so following the link alone uses nothing.
 pub async fn link(
     State(app): State<AppState>,
@@ -166,7 +157,7 @@ pub async fn link(
     let (tenant, _) = load_service(&app, &slug).await?;
     let hash = app.secrets.keyed_hash("verification", &token);
     let state = verifications::peek(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
-    render_link(&app, &tenant, jar, state_of(&state))
+    render_link(&app, &tenant, jar, state.state())
 }
 
 /// 「メールアドレスを確認する」: uses the link once and starts the session of that address.
@@ -181,7 +172,7 @@ pub async fn link_submit(
     let hash = app.secrets.keyed_hash("verification", &token);
     let consumed = verifications::consume(&app.db, tenant.id, &hash, app.clock.now_unix()).await?;
     let Consumed::Valid(v) = consumed else {
-        return render_link(&app, &tenant, jar, state_of(&consumed));
+        return render_link(&app, &tenant, jar, consumed.state());
     };
     let data = ResidentData {
         waitlist_email: Some(v.email),
