@@ -125,6 +125,20 @@ pub async fn submit(
         return Ok(Redirect::to(&url(&tenant, "/venues")).into_response());
     };
     if !hold.is_live(now) {
+        // A second press (another tab, a double click) that came after the first had
+        // converted the hold but before the session had its booking: that booking is the
+        // answer, not "expired".
+        if let Some(id) =
+            crate::db::dose_bookings::by_key(&app.db, tenant.id, &draft.idempotency_key).await?
+        {
+            if let Some(d) = visit_of(&mut booking.session).draft.as_mut() {
+                d.booking_id = Some(id);
+                d.hold_id = None;
+                d.mailed_to = checked.email.as_ref().map(|e| e.as_str().to_string());
+            }
+            session::save(&app, &booking.session).await?;
+            return Ok(Redirect::to(&url(&tenant, "/done")).into_response());
+        }
         return render_confirm(
             &app,
             &tenant,
