@@ -253,11 +253,16 @@ pub async fn set_notice_times(
     service_id: i64,
     times: &[i32],
 ) -> Result<(), DbError> {
-    let before = notice_times(db, service_id).await?;
-    if before == times {
-        return Ok(());
-    }
     db_write!(db, |conn| {
+        let before: Vec<i32> = waitlist_notice_times::table
+            .filter(waitlist_notice_times::service_id.eq(service_id))
+            .order(waitlist_notice_times::at_min)
+            .select(waitlist_notice_times::at_min)
+            .load(conn)
+            .await?;
+        if before == times {
+            return Ok(());
+        }
         diesel::delete(
             waitlist_notice_times::table.filter(waitlist_notice_times::service_id.eq(service_id)),
         )

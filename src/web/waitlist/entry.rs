@@ -34,10 +34,7 @@ fn render_start(
     flash: Option<String>,
 ) -> Result<Response, WebError> {
     let (jar, mut ctx) = page_context(app, tenant, jar);
-    let summary: Vec<(String, Msg)> = errors
-        .iter()
-        .map(|(f, m)| (f.to_string(), m.clone()))
-        .collect();
+    let summary = super::error_summary(&errors, &["email"]);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -28,6 +28,34 @@ use crate::web::session::{self, ResidentSession};
 /// The dose numbers a registrant may ask for: Japan's programme went to a 7th dose.
 pub const DOSES: std::ops::RangeInclusive<i32> = 1..=7;
 
+/// One option of a select.
+#[derive(serde::Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The 接種回 select's options: 「1回目」… in the page's language.
+pub fn dose_choices(lang: crate::i18n::Lang) -> Vec<Choice> {
+    DOSES
+        .map(|d| Choice {
+            value: d.to_string(),
+            label: registration::dose_label(lang, d),
+        })
+        .collect()
+}
+
+/// The error summary's rows: each field's message, in page order.
+pub fn error_summary(
+    errors: &std::collections::BTreeMap<&'static str, crate::i18n::Msg>,
+    order: &[&str],
+) -> Vec<(String, crate::i18n::Msg)> {
+    order
+        .iter()
+        .filter_map(|f| errors.get(f).map(|m| (f.to_string(), m.clone())))
+        .collect()
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/t/{tenant}/waitlist", get(entry::start).post(entry::send))

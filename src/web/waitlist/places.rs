@@ -13,7 +13,9 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 
 use super::registration::dose_label;
-use super::{DOSES, Visitor, load_service, mails, page_context, require_address, url};
+use super::{
+    Choice, DOSES, Visitor, dose_choices, load_service, mails, page_context, require_address, url,
+};
 use crate::app::{App, AppState};
 use crate::core::deadline;
 use crate::core::receipt;
@@ -71,12 +73,6 @@ struct PlaceView {
     free: i32,
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 async fn render_list(
     app: &AppState,
     tenant: &Tenant,
@@ -116,12 +112,7 @@ async fn render_list(
             label: format!("{}({})", r.name, dose_label(lang, r.dose_number)),
         })
         .collect();
-    let doses: Vec<Choice> = DOSES
-        .map(|d| Choice {
-            value: d.to_string(),
-            label: dose_label(lang, d),
-        })
-        .collect();
+    let doses = dose_choices(lang);
     let (jar, mut ctx) = page_context(app, tenant, jar);
     ctx.insert("places", &places);
     ctx.insert("people", &waiting);

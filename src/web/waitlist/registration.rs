@@ -13,7 +13,9 @@ use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use time::Date;
 
-use super::{DOSES, Visitor, load_service, page_context, require_address, url};
+use super::{
+    DOSES, Visitor, dose_choices, error_summary, load_service, page_context, require_address, url,
+};
 use crate::app::AppState;
 use crate::core::resident_input::{clean_text, parse_birthdate, parse_phone};
 use crate::core::vaccination::dose::DoseNumber;
@@ -29,7 +31,7 @@ use crate::web::{PathParams, render};
 const FIELDS: [&str; 5] = ["name", "birthdate", "phone", "dose", "notify"];
 
 /// 「1972年9月15日」 / "September 15, 1972".
-fn birthdate_text(lang: Lang, d: Date) -> String {
+pub fn birthdate_text(lang: Lang, d: Date) -> String {
     match lang {
         Lang::Ja => format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day()),
         Lang::En => format!("{} {}, {}", d.month(), d.day(), d.year()),
@@ -207,12 +209,6 @@ impl Typed {
     }
 }
 
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
-
 fn render_form(
     app: &AppState,
     tenant: &Tenant,
@@ -223,16 +219,8 @@ fn render_form(
 ) -> Result<Response, WebError> {
     let lang = Lang::current();
     let (jar, mut ctx) = page_context(app, tenant, jar);
-    let summary: Vec<(String, Msg)> = FIELDS
-        .iter()
-        .filter_map(|f| errors.get(f).map(|m| (f.to_string(), m.clone())))
-        .collect();
-    let doses: Vec<Choice> = DOSES
-        .map(|d| Choice {
-            value: d.to_string(),
-            label: dose_label(lang, d),
-        })
-        .collect();
+    let summary = error_summary(&errors, &FIELDS);
+    let doses = dose_choices(lang);
     ctx.insert("editing", &editing);
     ctx.insert("r", typed);
     ctx.insert("doses", &doses);
@@ -375,12 +363,8 @@ fn render_delete(
     } else {
         BTreeMap::new()
     };
-    let summary: Vec<(String, Msg)> = errors
-        .iter()
-        .map(|(f, m)| (f.to_string(), m.clone()))
-        .collect();
+    ctx.insert("error_summary", &error_summary(&errors, &["confirm"]));
     ctx.insert("errors", &errors);
-    ctx.insert("error_summary", &summary);
     let status = if unconfirmed {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -30,6 +30,7 @@ use crate::web::staff::day_roster::parse_day;
 use crate::web::staff::forms::{FormView, parse_number, typed};
 use crate::web::staff::schedule::Fields;
 use crate::web::staff::{Staff, no_store};
+use crate::web::waitlist::registration::{birthdate_text, dose_label};
 use crate::web::{PathParams, render};
 
 pub fn routes() -> Router<AppState> {
@@ -118,12 +119,12 @@ async fn render_page(
                     name: b.name.clone(),
                     birthdate: b
                         .birthdate
-                        .map(|d| format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day()))
+                        .map(|d| birthdate_text(Lang::Ja, d))
                         .unwrap_or_else(|| "(登録削除済み)".to_string()),
                     phone: b.phone.clone(),
                     dose: b
                         .dose_number
-                        .map(|d| format!("{d}回目"))
+                        .map(|d| dose_label(Lang::Ja, d))
                         .unwrap_or_default(),
                     cancelled: b.status != "booked",
                 })
